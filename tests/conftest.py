@@ -2,6 +2,7 @@
 
 scripts/test sets the ODOO_* variables and creates the database with both modules installed.
 """
+
 import os
 import signal
 import socket
@@ -34,17 +35,29 @@ class OdooServer:
     def command(self):
         src = os.environ["ODOO_SRC"]
         return [
-            os.environ["ODOO_PYTHON"], f"{src}/odoo-bin", "-c", os.environ["ODOO_CONF"],
-            f"--addons-path={os.environ['ODOO_ADDONS_PATH']}", f"--data-dir={os.environ['ODOO_DATA_DIR']}",
-            f"--db_host={os.environ.get('PGHOST', 'localhost')}", f"--db_port={os.environ.get('PGPORT', '5432')}",
-            f"--db_user={os.environ.get('PGUSER', 'odoo')}", f"--db_password={os.environ.get('PGPASSWORD', 'odoo')}",
-            "-d", self.db, f"--db-filter=^{self.db}$", f"--http-port={self.port}",
-            f"--gevent-port={_free_port()}", "--workers=2", "--max-cron-threads=1", "--log-level=info",
+            os.environ["ODOO_PYTHON"],
+            f"{src}/odoo-bin",
+            "-c",
+            os.environ["ODOO_CONF"],
+            f"--addons-path={os.environ['ODOO_ADDONS_PATH']}",
+            f"--data-dir={os.environ['ODOO_DATA_DIR']}",
+            f"--db_host={os.environ.get('PGHOST', 'localhost')}",
+            f"--db_port={os.environ.get('PGPORT', '5432')}",
+            f"--db_user={os.environ.get('PGUSER', 'odoo')}",
+            f"--db_password={os.environ.get('PGPASSWORD', 'odoo')}",
+            "-d",
+            self.db,
+            f"--db-filter=^{self.db}$",
+            f"--http-port={self.port}",
+            f"--gevent-port={_free_port()}",
+            "--workers=2",
+            "--max-cron-threads=1",
+            "--log-level=info",
         ]
 
     def start(self, timeout=60):
-        log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(self.command(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen(self.command(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -69,9 +82,14 @@ class OdooServer:
     def session(self, login="admin", password="admin"):
         """A requests session logged in through the web client's JSON-RPC route."""
         http = requests.Session()
-        answer = http.post(f"{self.url}/web/session/authenticate", json={
-            "jsonrpc": "2.0", "params": {"db": self.db, "login": login, "password": password},
-        }, timeout=30).json()
+        answer = http.post(
+            f"{self.url}/web/session/authenticate",
+            json={
+                "jsonrpc": "2.0",
+                "params": {"db": self.db, "login": login, "password": password},
+            },
+            timeout=30,
+        ).json()
         assert "error" not in answer, answer
         return JsonRpc(http, self.url)
 
@@ -84,9 +102,14 @@ class JsonRpc:
         self.url = url
 
     def call(self, model, method, *args, **kwargs):
-        answer = self.http.post(f"{self.url}/web/dataset/call_kw", json={
-            "jsonrpc": "2.0", "params": {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
-        }, timeout=60).json()
+        answer = self.http.post(
+            f"{self.url}/web/dataset/call_kw",
+            json={
+                "jsonrpc": "2.0",
+                "params": {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
+            },
+            timeout=60,
+        ).json()
         if "error" in answer:
             raise RuntimeError(answer["error"]["data"]["message"])
         return answer["result"]

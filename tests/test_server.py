@@ -1,13 +1,20 @@
 """The suite runs on a real Odoo server with prefork workers and the queue_job runner."""
+
 import time
 
 
 def test_both_modules_are_installed(odoo_server):
     rpc = odoo_server.session()
-    modules = rpc.call("ir.module.module", "search_read",
-                       [("name", "in", ["cold_call_dialer", "mcube_integration", "queue_job"])], ["name", "state"])
+    modules = rpc.call(
+        "ir.module.module",
+        "search_read",
+        [("name", "in", ["cold_call_dialer", "mcube_integration", "queue_job"])],
+        ["name", "state"],
+    )
     assert {m["name"]: m["state"] for m in modules} == {
-        "cold_call_dialer": "installed", "mcube_integration": "installed", "queue_job": "installed",
+        "cold_call_dialer": "installed",
+        "mcube_integration": "installed",
+        "queue_job": "installed",
     }
 
 
