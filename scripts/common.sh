@@ -66,19 +66,19 @@ ensure_venv() {
     echo "$want" > "$stamp"
 }
 
-pg_ready() { pg_isready -q -h "$DB_HOST" -p "$DB_PORT" -t 3 2>/dev/null; }
+pg_ready() { timeout 3 bash -c "exec 3<>/dev/tcp/$DB_HOST/$DB_PORT" 2>/dev/null; }
 
 ensure_postgres() {
-    command -v pg_isready >/dev/null || apt_install postgresql-client
     if ! pg_ready && [[ "$DB_HOST" =~ ^(localhost|127\.0\.0\.1)$ ]] && command -v pg_ctlcluster >/dev/null; then
         say "Starting the local PostgreSQL cluster"
         local version
         for version in $(ls /etc/postgresql 2>/dev/null); do
-            pg_ctlcluster --skip-systemctl-redirect "$version" main start 2>/dev/null || true
+            pg_ctlcluster --skip-systemctl-redirect "$version" main start >/dev/null 2>&1 || true
         done
         for _ in $(seq 20); do pg_ready && break; sleep 0.5; done
     fi
     pg_ready || die "PostgreSQL is not reachable at $DB_HOST:$DB_PORT: install and start it ('apt-get install postgresql'), or set DB_HOST and DB_PORT to a running server."
+    command -v psql >/dev/null || apt_install postgresql-client
     if ! psql -d postgres -tAc 'select 1' >/dev/null 2>&1; then
         say "Creating the PostgreSQL role '$DB_USER'"
         local sql="CREATE ROLE \"$DB_USER\" LOGIN CREATEDB PASSWORD '$DB_PASSWORD'"
