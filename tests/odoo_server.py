@@ -1,0 +1,111 @@
+"""A real Odoo server (prefork workers + queue_job runner) for end-to-end tests and benchmarks.
+
+scripts/test and scripts/bench set the ODOO_* variables this module reads.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import time
+
+import requests
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class OdooServer:
+    """An Odoo server process with prefork workers and the job runner, started and stopped by tests."""
+
+    def __init__(self, db, log_path):
+        self.db = db
+        self.log_path = log_path
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc = None
+
+    def command(self):
+        src = os.environ["ODOO_SRC"]
+        return [
+            os.environ["ODOO_PYTHON"],
+            f"{src}/odoo-bin",
+            "-c",
+            os.environ["ODOO_CONF"],
+            f"--addons-path={os.environ['ODOO_ADDONS_PATH']}",
+            f"--data-dir={os.environ['ODOO_DATA_DIR']}",
+            f"--db_host={os.environ.get('PGHOST', 'localhost')}",
+            f"--db_port={os.environ.get('PGPORT', '5432')}",
+            f"--db_user={os.environ.get('PGUSER', 'odoo')}",
+            f"--db_password={os.environ.get('PGPASSWORD', 'odoo')}",
+            "-d",
+            self.db,
+            f"--db-filter=^{self.db}$",
+            f"--http-port={self.port}",
+            f"--gevent-port={_free_port()}",
+            "--workers=2",
+            "--max-cron-threads=1",
+            "--log-level=info",
+        ]
+
+    def start(self, timeout=60):
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen(self.command(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"Odoo exited with {self.proc.returncode}; see {self.log_path}")
+            try:
+                if requests.get(f"{self.url}/web/health", timeout=2).status_code == 200:
+                    return self
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.3)
+        raise RuntimeError(f"Odoo did not answer within {timeout}s; see {self.log_path}")
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, sig)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+
+    def session(self, login="admin", password="admin"):
+        """A requests session logged in through the web client's JSON-RPC route."""
+        http = requests.Session()
+        answer = http.post(
+            f"{self.url}/web/session/authenticate",
+            json={
+                "jsonrpc": "2.0",
+                "params": {"db": self.db, "login": login, "password": password},
+            },
+            timeout=30,
+        ).json()
+        assert "error" not in answer, answer
+        return JsonRpc(http, self.url)
+
+
+class JsonRpc:
+    """ORM calls over /web/dataset/call_kw, as the web client makes them."""
+
+    def __init__(self, http, url):
+        self.http = http
+        self.url = url
+
+    def call(self, model, method, *args, **kwargs):
+        answer = self.http.post(
+            f"{self.url}/web/dataset/call_kw",
+            json={
+                "jsonrpc": "2.0",
+                "params": {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
+            },
+            timeout=60,
+        ).json()
+        if "error" in answer:
+            raise RuntimeError(answer["error"]["data"]["message"])
+        return answer["result"]
