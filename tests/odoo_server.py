@@ -12,7 +12,7 @@ import time
 import requests
 
 
-def _free_port():
+def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -21,10 +21,11 @@ def _free_port():
 class OdooServer:
     """An Odoo server process with prefork workers and the job runner, started and stopped by tests."""
 
-    def __init__(self, db, log_path):
+    def __init__(self, db, log_path, db_port=None):
         self.db = db
+        self.db_port = db_port or os.environ.get("PGPORT", "5432")
         self.log_path = log_path
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = None
 
@@ -38,14 +39,14 @@ class OdooServer:
             f"--addons-path={os.environ['ODOO_ADDONS_PATH']}",
             f"--data-dir={os.environ['ODOO_DATA_DIR']}",
             f"--db_host={os.environ.get('PGHOST', 'localhost')}",
-            f"--db_port={os.environ.get('PGPORT', '5432')}",
+            f"--db_port={self.db_port}",
             f"--db_user={os.environ.get('PGUSER', 'odoo')}",
             f"--db_password={os.environ.get('PGPASSWORD', 'odoo')}",
             "-d",
             self.db,
             f"--db-filter=^{self.db}$",
             f"--http-port={self.port}",
-            f"--gevent-port={_free_port()}",
+            f"--gevent-port={free_port()}",
             "--workers=2",
             "--max-cron-threads=1",
             "--log-level=info",

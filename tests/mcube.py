@@ -1,0 +1,70 @@
+"""MCUBE webhook helpers shared by the end-to-end tests and the benchmarks."""
+
+import json
+import secrets
+import time
+
+import requests
+
+TOKEN_PARAM = "mcube_integration.webhook_token"
+EVENT_MODEL = "mcube.event"
+RECORD_MODEL = "mcube.call.record"
+
+
+def configure_token(rpc, token=None):
+    """Set a fresh webhook token as an admin would in Settings; returns it."""
+    token = token or secrets.token_urlsafe(24)
+    rpc.call("ir.config_parameter", "set_param", TOKEN_PARAM, token)
+    return token
+
+
+def event(callid, phase="hangup", number="9876543210", did="8045678901", **extra):
+    """A lowercase-shape MCUBE event like the samples: a call start, or a hangup with its outcome."""
+    payload = {
+        "callid": callid,
+        "starttime": "2025-11-13 14:30:05",
+        "callto": number,
+        "clicktocalldid": did,
+        "emp_phone": "9123456780",
+        "agentname": "Priya Sharma",
+        "direction": "inbound",
+        "dialstatus": "",
+    }
+    if phase == "hangup":
+        payload.update(
+            endtime="2025-11-13 14:33:07",
+            dialstatus="ANSWER",
+            answeredtime="00:03:02",
+            disconnectedby="Customer",
+            filename=f"https://recordings.example.com/{callid}.wav",
+        )
+    payload.update(extra)
+    return payload
+
+
+def post(url, token, payload, timeout=30):
+    return requests.post(
+        f"{url}/mcube/webhook",
+        data=json.dumps(payload),
+        headers={"Content-Type": "application/json", "X-MCUBE-Token": token},
+        timeout=timeout,
+    )
+
+
+def wait_for_drain(rpc, timeout=180):
+    """Wait until no event is pending; returns the count of events by state."""
+    deadline = time.monotonic() + timeout
+    while True:
+        groups = rpc.call(EVENT_MODEL, "read_group", [], ["state"], ["state"], lazy=False)
+        states = {g["state"]: g["__count"] for g in groups}
+        if not states.get("pending") or time.monotonic() > deadline:
+            return states
+        time.sleep(1)
+
+
+def records_by_callid(rpc, callids):
+    rows = rpc.call(RECORD_MODEL, "search_read", [("call_id", "in", list(callids))], ["call_id"])
+    counts = {}
+    for row in rows:
+        counts[row["call_id"]] = counts.get(row["call_id"], 0) + 1
+    return counts
