@@ -96,3 +96,9 @@ odoo_cmd() {
         --addons-path="$ODOO_SRC/odoo/addons,$ROOT/addons" --data-dir="$DATA_DIR"
         --db_host="$DB_HOST" --db_port="$DB_PORT" --db_user="$DB_USER" --db_password="$DB_PASSWORD")
 }
+
+# What tests/odoo_server.py reads to start Odoo the way these scripts do.
+export_odoo_env() {
+    export ODOO_SRC ODOO_PYTHON="$VENV/bin/python" ODOO_CONF="$ROOT/odoo.conf" \
+        ODOO_ADDONS_PATH="$ODOO_SRC/odoo/addons,$ROOT/addons" ODOO_DATA_DIR="$DATA_DIR"
+}
