@@ -8,7 +8,19 @@
     "depends": ["crm", "phone_validation", "queue_job"],
     "external_dependencies": {"python": ["phonenumbers"]},
     "data": [
+        "security/mcube_integration_security.xml",
         "security/ir.model.access.csv",
+        "data/queue_job_data.xml",
+        "data/ir_cron_data.xml",
+        "views/mcube_call_record_views.xml",
+        "views/mcube_event_views.xml",
+        "views/crm_lead_views.xml",
+        "views/res_users_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/mcube_integration_menus.xml",
+    ],
+    "demo": [
+        "demo/mcube_integration_demo.xml",
     ],
     "installable": True,
 }

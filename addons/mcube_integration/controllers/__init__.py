@@ -1,1 +1,1 @@
-
+from . import mcube_integration

@@ -1,1 +1,9 @@
-
+from . import mcube_payload
+from . import mcube_event
+from . import mcube_call_record
+from . import mcube_phone_lock
+from . import crm_lead
+from . import ir_http
+from . import res_partner
+from . import res_users
+from . import res_config_settings

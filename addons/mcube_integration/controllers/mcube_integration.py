@@ -1,0 +1,135 @@
+import contextlib
+import ipaddress
+import logging
+import re
+
+import psycopg2
+
+from odoo import SUPERUSER_ID, _, http
+from odoo.exceptions import ValidationError
+from odoo.http import request
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
+from odoo.tools import consteq
+
+_logger = logging.getLogger(__name__)
+
+WEBHOOK_PATH = "/mcube/webhook"
+MAX_BODY_BYTES = 64 * 1024
+TOKEN_HEADER = "X-MCUBE-Token"
+PARAM_TOKEN = "mcube_integration.webhook_token"
+PARAM_ALLOWED_IPS = "mcube_integration.allowed_ips"
+RETRY_AFTER_SECONDS = "30"
+KEPT_HEADERS = (
+    "Content-Type",
+    "Content-Length",
+    "User-Agent",
+    "X-Forwarded-For",
+    "X-Forwarded-Host",
+    "X-Forwarded-Proto",
+    "X-Real-Ip",
+    "X-Request-Id",
+)
+
+
+TOKEN_IN_URL = re.compile(r"([?&]token=)[^&\s\"]*")
+
+
+class RedactWebhookToken(logging.Filter):
+    """The access log line of a request holds its query string: hide the token there."""
+
+    def filter(self, record):
+        if isinstance(record.args, tuple) and any(WEBHOOK_PATH in str(arg) for arg in record.args):
+            record.args = tuple(TOKEN_IN_URL.sub(r"\1***", arg) if isinstance(arg, str) else arg for arg in record.args)
+        return True
+
+
+logging.getLogger("werkzeug").addFilter(RedactWebhookToken())
+
+
+def parse_allowed_networks(text):
+    """Networks of a comma separated list of IPs / CIDRs; ValueError names a bad entry."""
+    networks = []
+    for entry in (text or "").split(","):
+        entry = entry.strip()
+        if entry:
+            try:
+                networks.append(ipaddress.ip_network(entry, strict=False))
+            except ValueError as error:
+                raise ValueError(entry) from error
+    return networks
+
+
+def answer(status, headers=None, **payload):
+    return request.make_json_response(payload, status=status, headers=headers)
+
+
+class McubeWebhookController(http.Controller):
+    @http.route(WEBHOOK_PATH, type="http", auth="none", methods=["POST"], csrf=False, save_session=False)
+    def mcube_webhook(self, **_params):
+        """Receive one MCUBE call event: authenticate, validate, store it and enqueue its
+        processing in one transaction, then answer. Odoo commits that transaction
+        (service.model.retrying) before the response is sent, so a 2xx always means a
+        committed row, and a failed commit is a 500 that MCUBE retries.
+
+        auth='none' rather than 'public': when PostgreSQL is unreachable Odoo serves the
+        request without a database, from routes with auth='none' of server-wide modules
+        only. With mcube_integration in server_wide_modules this route then answers 503
+        (MCUBE retries) instead of a 404. It needs no session or public user anyway:
+        the token is the authentication, and the ingestion runs as superuser."""
+        if not request.db:
+            return answer(503, [("Retry-After", RETRY_AFTER_SECONDS)], error=_("The database is unavailable."))
+        try:
+            return self._receive(request.env(user=SUPERUSER_ID))
+        except (psycopg2.OperationalError, psycopg2.InterfaceError) as error:
+            if getattr(error, "pgcode", None) in PG_CONCURRENCY_ERRORS_TO_RETRY:
+                raise  # Odoo replays the request; a concurrent duplicate then answers 200
+            _logger.warning("MCUBE webhook: database unavailable (%s)", type(error).__name__)
+            with contextlib.suppress(psycopg2.Error):
+                request.env.cr.rollback()
+            return answer(503, [("Retry-After", RETRY_AFTER_SECONDS)], error=_("The database is unavailable."))
+
+    def _receive(self, env):
+        httprequest = request.httprequest
+        params = env["ir.config_parameter"]
+        if not self._address_allowed(params.get_param(PARAM_ALLOWED_IPS), httprequest.remote_addr):
+            return answer(403, error=_("Requests from this address are not allowed."))
+        expected = params.get_param(PARAM_TOKEN) or ""
+        given = httprequest.headers.get(TOKEN_HEADER) or httprequest.args.get("token") or ""
+        if not expected or not given or not consteq(given.encode(), expected.encode()):
+            return answer(401, error=_("Missing or invalid token."))
+        raw = httprequest.get_data()
+        if len(raw) > MAX_BODY_BYTES:
+            return answer(413, error=_("The body is larger than %s bytes.", MAX_BODY_BYTES))
+        payload = env["mcube.payload"]
+        kind = payload._body_kind(httprequest.mimetype)
+        if not kind:
+            return answer(
+                415,
+                error=_("Send application/json or application/x-www-form-urlencoded, not %s.", httprequest.mimetype),
+            )
+        try:
+            text, data = payload._decode(raw, kind)
+            call = payload._parse(data)
+        except ValidationError as error:
+            return answer(400, error=error.args[0])
+        headers = {name: httprequest.headers[name] for name in KEPT_HEADERS if name in httprequest.headers}
+        event, created = env["mcube.event"]._ingest(
+            call["call_id"], call["phase"], text, httprequest.mimetype, headers, httprequest.remote_addr
+        )
+        if created:
+            return answer(202, status="accepted", event_id=event.id)
+        return answer(200, status="duplicate", event_id=event.id)
+
+    def _address_allowed(self, allowed_ips, remote_addr):
+        """No allow-list means any address. The remote address is the one Odoo computes,
+        so it honours proxy_mode (X-Forwarded-For) exactly as the rest of Odoo does. A
+        list that no longer parses refuses everything rather than nothing."""
+        if not (allowed_ips or "").strip():
+            return True
+        try:
+            networks = parse_allowed_networks(allowed_ips)
+            address = ipaddress.ip_address(remote_addr or "")
+        except ValueError:
+            _logger.warning("MCUBE webhook: refused %s (allow-list or address does not parse)", remote_addr)
+            return False
+        return any(address in network for network in networks)

@@ -1,0 +1,285 @@
+import psycopg2
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.tools import SQL
+
+from odoo.addons.queue_job.exception import RetryableJobError
+
+from .mcube_payload import MISSED_STATUSES
+
+PARAM_DEFAULT_USER = "mcube_integration.default_user_id"
+PARAM_DEFAULT_TEAM = "mcube_integration.default_team_id"
+OPEN_LEAD_DOMAIN = [("active", "=", True), "|", ("stage_id", "=", False), ("stage_id.is_won", "=", False)]
+
+
+class McubeCallRecord(models.Model):
+    """One phone call tracked by MCUBE, merged from its call-start and hangup events
+    (in any order) and linked to the lead and salesperson it belongs to."""
+
+    _name = "mcube.call.record"
+    _description = "MCUBE call record"
+    _order = "call_date desc, id desc"
+    _rec_name = "call_id"
+
+    call_id = fields.Char(string="Call ID", required=True, readonly=True)
+    state = fields.Selection(
+        [("ongoing", "Ongoing"), ("completed", "Completed")],
+        default="ongoing",
+        required=True,
+        readonly=True,
+        help="Completed once the hangup event is in; never goes back to ongoing.",
+    )
+    lead_id = fields.Many2one("crm.lead", string="Lead", index=True, readonly=True, ondelete="set null")
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True, ondelete="set null")
+    user_id = fields.Many2one("res.users", string="Salesperson", index=True, readonly=True, ondelete="set null")
+    phone_number = fields.Char(index=True, readonly=True, help="The customer's number, in E.164 when it is one.")
+    virtual_number = fields.Char(readonly=True, help="The MCUBE DID the call went through (clicktocalldid).")
+    agent_phone = fields.Char(readonly=True)
+    agent_name = fields.Char(readonly=True)
+    group_name = fields.Char(string="Group", readonly=True)
+    direction = fields.Selection([("inbound", "Inbound"), ("outbound", "Outbound")], readonly=True)
+    status = fields.Selection(
+        [
+            ("answered", "Answered"),
+            ("no_answer", "Missed"),
+            ("busy", "Busy"),
+            ("cancelled", "Cancelled"),
+            ("failed", "Failed"),
+        ],
+        readonly=True,
+        help="Normalized from the status MCUBE sent (kept as Raw Status).",
+    )
+    raw_status = fields.Char(readonly=True)
+    call_date = fields.Datetime(index=True, readonly=True)
+    end_date = fields.Datetime(readonly=True)
+    duration = fields.Integer(readonly=True, help="Talk time in seconds.")
+    duration_display = fields.Char(string="Duration (h:mm:ss)", compute="_compute_duration_display")
+    recording_url = fields.Char(string="Recording", readonly=True)
+    has_recording = fields.Boolean(compute="_compute_has_recording", store=True)
+    disconnected_by = fields.Char(readonly=True)
+    refid = fields.Char(string="Reference", readonly=True, help="Echo of the refid sent with a click-to-call.")
+    event_ids = fields.One2many("mcube.event", "call_record_id", string="Events", readonly=True)
+
+    _sql_constraints = [
+        ("call_id_unique", "UNIQUE(call_id)", "A call is recorded once per MCUBE call id."),
+    ]
+
+    @api.depends("duration")
+    def _compute_duration_display(self):
+        for record in self:
+            minutes, seconds = divmod(record.duration or 0, 60)
+            record.duration_display = f"{minutes // 60}:{minutes % 60:02d}:{seconds:02d}"
+
+    @api.depends("recording_url")
+    def _compute_has_recording(self):
+        for record in self:
+            record.has_recording = bool(record.recording_url)
+
+    @api.model
+    def _upsert_from_event(self, event):
+        """Create or update the call of an event; start and hangup merge in either order."""
+        values = self._values_from_event(event)
+        record = self._lock_call(values.pop("call_id"))
+        was_completed = record.state == "completed"
+        record.write(record._merge_values(values, event.phase))
+        record._assign()
+        if record.state == "completed" and not was_completed and record.lead_id:
+            record._log_on_lead()
+        return record
+
+    @api.model
+    def _values_from_event(self, event):
+        payload = self.env["mcube.payload"]
+        kind = payload._body_kind(event.content_type)
+        data = payload._parse(payload._decode((event.payload or "").encode(), kind)[1])
+        customer = data["customer_number"]
+        return {
+            "call_id": data["call_id"],
+            "direction": data["direction"],
+            "phone_number": payload._normalize_phone(customer) or customer,
+            "virtual_number": payload._normalize_phone(data["virtual_number"]) or data["virtual_number"],
+            "agent_phone": payload._normalize_phone(data["agent_phone"]) or data["agent_phone"],
+            "agent_name": data["agent_name"],
+            "group_name": data["group_name"],
+            "raw_status": data["raw_status"],
+            "status": data["status"],
+            "call_date": payload._to_utc(data["start_time"]) or event.received_at,
+            "end_date": payload._to_utc(data["end_time"]),
+            "duration": data["duration"],
+            "recording_url": data["recording_url"],
+            "disconnected_by": data["disconnected_by"],
+            "refid": data["refid"],
+        }
+
+    @api.model
+    def _lock_call(self, call_id):
+        """The call's record, row-locked for this transaction. Two jobs for one new call
+        both try to create it: the unique call id makes the later one retry, and on
+        retry it finds the record."""
+        record = self.search([("call_id", "=", call_id)], limit=1)
+        if not record:
+            try:
+                with self.env.cr.savepoint():
+                    return self.create({"call_id": call_id})
+            except psycopg2.errors.UniqueViolation as error:
+                raise RetryableJobError(_("Call %s was recorded by a concurrent job.", call_id), seconds=1) from error
+        self.env.cr.execute(SQL("SELECT id FROM mcube_call_record WHERE id = %s FOR UPDATE", record.id))
+        return record
+
+    def _merge_values(self, values, phase):
+        """Values to write so that nothing moves backwards: empty values never erase,
+        a start event only fills blanks, the hangup event is the final word."""
+        self.ensure_one()
+        vals = {}
+        for fname, value in values.items():
+            if value in (False, None, "") or self[fname] == value:
+                continue
+            if not self[fname] or phase == "hangup":
+                vals[fname] = value
+        if phase == "hangup" and self.state != "completed":
+            vals["state"] = "completed"
+        return vals
+
+    def _assign(self):
+        """Link the lead and the salesperson still missing: DID owner, then agent phone,
+        then the lead owner, then the Settings default; an owned lead keeps its owner."""
+        self.ensure_one()
+        agent = self._find_salesperson(self.virtual_number, self.agent_phone)
+        default_user = self._default_salesperson()
+        lead = self.lead_id
+        if not lead and (self.phone_number or "").startswith("+"):
+            lead = self._find_lead_by_phone(self.phone_number) or self._create_lead(agent or default_user)
+            self.write({"lead_id": lead.id, "partner_id": lead.partner_id.id})
+        if lead and not lead.user_id and (agent or default_user):
+            lead.user_id = agent or default_user
+        if lead and not lead.user_id and not lead.team_id and self._default_team():
+            lead.team_id = self._default_team()
+        user = self.user_id or agent or lead.user_id or default_user
+        if user != self.user_id:
+            self.user_id = user
+
+    @api.model
+    def _find_salesperson(self, virtual_number, agent_phone):
+        users = self.env["res.users"]
+        if virtual_number:
+            user = users.search([("mcube_virtual_number", "=", virtual_number), ("share", "=", False)], limit=1)
+            if user:
+                return user
+        if agent_phone and agent_phone.startswith("+"):
+            normalize = self.env["mcube.payload"]._normalize_phone
+            candidates = users.search([("share", "=", False), "|", ("phone", "!=", False), ("mobile", "!=", False)])
+            for user in candidates:
+                if agent_phone in (normalize(user.phone), normalize(user.mobile)):
+                    return user
+        return users
+
+    @api.model
+    def _default_salesperson(self):
+        user_id = self.env["ir.config_parameter"].sudo().get_param(PARAM_DEFAULT_USER)
+        user = self.env["res.users"].browse(int(user_id)).exists() if user_id else self.env["res.users"]
+        return user.filtered(lambda u: u.active and not u.share)
+
+    @api.model
+    def _default_team(self):
+        team_id = self.env["ir.config_parameter"].sudo().get_param(PARAM_DEFAULT_TEAM)
+        return self.env["crm.team"].browse(int(team_id)).exists() if team_id else self.env["crm.team"]
+
+    @api.model
+    def _find_lead_by_phone(self, number):
+        """Most recently active open lead with that number (indexed columns only), else the
+        open lead of an earlier call from it (numbers phonenumbers cannot validate)."""
+        lead = self.env["crm.lead"].search(
+            OPEN_LEAD_DOMAIN
+            + [
+                "|",
+                "|",
+                ("phone_sanitized", "=", number),
+                ("mcube_phone_sanitized", "=", number),
+                ("mcube_mobile_sanitized", "=", number),
+            ],
+            order="write_date desc, id desc",
+            limit=1,
+        )
+        if lead:
+            return lead
+        earlier = self.search(
+            [("phone_number", "=", number), ("lead_id", "any", OPEN_LEAD_DOMAIN)], order="call_date desc", limit=1
+        )
+        return earlier.lead_id
+
+    @api.model
+    def _find_partner_by_phone(self, number):
+        return self.env["res.partner"].search(
+            ["|", ("mcube_phone_sanitized", "=", number), ("mcube_mobile_sanitized", "=", number)],
+            order="write_date desc, id desc",
+            limit=1,
+        )
+
+    def _create_lead(self, user):
+        """A lead for the caller: for the partner with that number if there is one. The
+        number is locked first so that two calls from one new number make one lead."""
+        self.ensure_one()
+        self.env["mcube.phone.lock"]._acquire(self.phone_number)
+        partner = self._find_partner_by_phone(self.phone_number)
+        who = partner.display_name or self.phone_number
+        if self.direction == "inbound":
+            name = _("Inbound call from %s", who)
+        elif self.direction == "outbound":
+            name = _("Outbound call to %s", who)
+        else:
+            name = _("Call with %s", who)
+        medium = self.env.ref("utm.utm_medium_phone", raise_if_not_found=False)
+        vals = {
+            "name": name,
+            "partner_id": partner.id,
+            "user_id": user.id,
+            "medium_id": medium.id if medium else False,
+        }
+        if not partner.phone and not partner.mobile:
+            vals["phone"] = self.phone_number
+        if not user and self._default_team():
+            vals["team_id"] = self._default_team().id
+        return self.env["crm.lead"].create(vals)
+
+    def _log_on_lead(self):
+        """One chatter note per completed call; missed inbound calls also get a call-back
+        activity for the salesperson, due today."""
+        self.ensure_one()
+        lead = self.lead_id
+        selections = {
+            fname: dict(self._fields[fname]._description_selection(self.env)) for fname in ("direction", "status")
+        }
+        rows = [
+            (_("Direction"), selections["direction"].get(self.direction)),
+            (_("Status"), selections["status"].get(self.status) or self.raw_status),
+            (_("Duration"), self.duration_display),
+            (_("Number"), self.phone_number),
+            (_("Agent"), self.agent_name or self.user_id.name),
+            (_("Virtual number"), self.virtual_number),
+        ]
+        body = Markup("<p>%s</p><ul>%s</ul>") % (
+            _("MCUBE call %s", self.call_id),
+            Markup().join(Markup("<li>%s: %s</li>") % (label, value) for label, value in rows if value),
+        )
+        if self.recording_url:
+            body += Markup('<p><a href="%s" target="_blank" rel="noopener noreferrer">%s</a></p>') % (
+                self.recording_url,
+                _("Listen to the recording"),
+            )
+        lead.message_post(body=body, message_type="comment", subtype_xmlid="mail.mt_note")
+        if self.direction == "inbound" and self.status in MISSED_STATUSES:
+            self._schedule_call_back()
+
+    def _schedule_call_back(self):
+        lead = self.lead_id
+        user = lead.user_id or self.user_id or lead.team_id.user_id
+        if not user:
+            return
+        lead.activity_schedule(
+            "mail.mail_activity_data_call",
+            date_deadline=fields.Date.context_today(lead.with_context(tz=user.tz)),
+            summary=_("Call back"),
+            note=_("Missed call from %s", self.phone_number),
+            user_id=user.id,
+        )

@@ -1,0 +1,65 @@
+import secrets
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+from odoo.addons.base.models.res_partner import _tz_get
+
+from ..controllers.mcube_integration import PARAM_ALLOWED_IPS, PARAM_TOKEN, WEBHOOK_PATH, parse_allowed_networks
+from .mcube_call_record import PARAM_DEFAULT_TEAM, PARAM_DEFAULT_USER
+from .mcube_payload import DEFAULT_TIMEZONE, PARAM_COUNTRY, PARAM_TIMEZONE
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    mcube_webhook_token = fields.Char(
+        string="MCUBE Token", config_parameter=PARAM_TOKEN, help="Without a token the webhook refuses every request."
+    )
+    mcube_webhook_url = fields.Char(string="MCUBE Webhook URL", compute="_compute_mcube_webhook_url")
+    mcube_allowed_ips = fields.Char(
+        string="MCUBE Allowed Addresses",
+        config_parameter=PARAM_ALLOWED_IPS,
+        help="Comma separated IP addresses or networks (CIDR), e.g. 203.0.113.7, 198.51.100.0/24. Empty: any.",
+    )
+    mcube_default_user_id = fields.Many2one(
+        "res.users",
+        string="MCUBE Default Salesperson",
+        config_parameter=PARAM_DEFAULT_USER,
+        domain=[("share", "=", False)],
+        help="For calls whose virtual number and agent phone match no user.",
+    )
+    mcube_default_team_id = fields.Many2one(
+        "crm.team", string="MCUBE Default Sales Team", config_parameter=PARAM_DEFAULT_TEAM
+    )
+    mcube_country_id = fields.Many2one(
+        "res.country",
+        string="MCUBE Country",
+        config_parameter=PARAM_COUNTRY,
+        help="Country of numbers sent without a prefix. Empty: the company's country (India when it has none).",
+    )
+    mcube_timezone = fields.Selection(
+        _tz_get,
+        string="MCUBE Timezone",
+        config_parameter=PARAM_TIMEZONE,
+        default=DEFAULT_TIMEZONE,
+        help="MCUBE sends local times without an offset.",
+    )
+
+    def _compute_mcube_webhook_url(self):
+        base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
+        for settings in self:
+            settings.mcube_webhook_url = base_url.rstrip("/") + WEBHOOK_PATH
+
+    @api.constrains("mcube_allowed_ips")
+    def _check_mcube_allowed_ips(self):
+        for settings in self:
+            try:
+                parse_allowed_networks(settings.mcube_allowed_ips)
+            except ValueError as error:
+                raise ValidationError(_("%s is not an IP address or network (CIDR).", error.args[0])) from error
+
+    def action_mcube_generate_token(self):
+        """Save the settings with a new random token (the old one stops working)."""
+        self.mcube_webhook_token = secrets.token_urlsafe(32)
+        return self.execute()

@@ -1,0 +1,49 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ResUsers(models.Model):
+    _inherit = "res.users"
+
+    mcube_virtual_number = fields.Char(
+        string="MCUBE Virtual Number",
+        copy=False,
+        help="The MCUBE DID (virtual number) that rings this salesperson; calls through it are assigned to them. "
+        "Stored in E.164.",
+    )
+
+    _sql_constraints = [
+        (
+            "mcube_virtual_number_unique",
+            "UNIQUE(mcube_virtual_number)",
+            "This MCUBE virtual number is already assigned to another user.",
+        ),
+    ]
+
+    @property
+    def SELF_READABLE_FIELDS(self):
+        return super().SELF_READABLE_FIELDS + ["mcube_virtual_number"]
+
+    @property
+    def SELF_WRITEABLE_FIELDS(self):
+        return super().SELF_WRITEABLE_FIELDS + ["mcube_virtual_number"]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._mcube_normalize_virtual_number(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._mcube_normalize_virtual_number(vals)
+        return super().write(vals)
+
+    @api.model
+    def _mcube_normalize_virtual_number(self, vals):
+        """Store the DID in the form the webhook compares with (E.164)."""
+        number = vals.get("mcube_virtual_number")
+        if number:
+            normalized = self.env["mcube.payload"]._normalize_phone(number)
+            if not normalized:
+                raise ValidationError(_("%s is not a phone number.", number))
+            vals["mcube_virtual_number"] = normalized

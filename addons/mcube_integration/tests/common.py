@@ -1,0 +1,62 @@
+import json
+from pathlib import Path
+
+from odoo.tests import new_test_user
+
+from odoo.addons.queue_job.tests.common import trap_jobs
+
+SAMPLES = Path(__file__).parent / "samples"
+TOKEN = "test-token-5f1c2a"
+DID = "+918045678901"
+AGENT_PHONE = "+919123456780"
+
+
+def sample(name, **overrides):
+    """One of MCUBE's documented payloads (tests/samples), with fields overridden."""
+    payload = json.loads((SAMPLES / f"{name}.json").read_text())
+    payload.update(overrides)
+    return payload
+
+
+class McubeCase:
+    """Settings and users shared by the MCUBE tests: India numbers, Kolkata time, a token,
+    one salesperson owning the sample DID and one whose phone is the sample agent's."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        params = cls.env["ir.config_parameter"].sudo()
+        params.set_param("mcube_integration.webhook_token", TOKEN)
+        params.set_param("mcube_integration.country_id", cls.env.ref("base.in").id)
+        params.set_param("mcube_integration.timezone", "Asia/Kolkata")
+        for key in ("allowed_ips", "default_user_id", "default_team_id"):
+            params.set_param(f"mcube_integration.{key}", False)
+        # Demo data gives the sample DID to the demo user: the tests own it.
+        cls.env["res.users"].search([("mcube_virtual_number", "!=", False)]).mcube_virtual_number = False
+        cls.salesman_did = new_test_user(
+            cls.env, login="mcube_did", name="Dee Did", groups="sales_team.group_sale_salesman"
+        )
+        cls.salesman_did.mcube_virtual_number = "8045678901"
+        cls.salesman_agent = new_test_user(
+            cls.env, login="mcube_agent", name="Priya Agent", groups="sales_team.group_sale_salesman"
+        )
+        cls.salesman_agent.phone = "+91 91234 56780"
+        cls.salesman_other = new_test_user(
+            cls.env, login="mcube_other", name="Otto Other", groups="sales_team.group_sale_salesman"
+        )
+        cls.manager = new_test_user(cls.env, login="mcube_manager", groups="sales_team.group_sale_manager")
+        cls.Event = cls.env["mcube.event"]
+        cls.CallRecord = cls.env["mcube.call.record"]
+
+    def ingest(self, payload, content_type="application/json"):
+        """Store a delivery as the webhook does and run its job; return the event."""
+        body = json.dumps(payload)
+        call = self.env["mcube.payload"]._parse(payload)
+        with trap_jobs() as trap:
+            event, _created = self.Event._ingest(call["call_id"], call["phase"], body, content_type, {}, "127.0.0.1")
+            trap.perform_enqueued_jobs()
+        event.invalidate_recordset()
+        return event
+
+    def record_of(self, call_id):
+        return self.CallRecord.search([("call_id", "=", call_id)])

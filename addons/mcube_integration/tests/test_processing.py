@@ -1,0 +1,320 @@
+import ast
+from datetime import datetime
+from unittest.mock import patch
+
+import psycopg2
+from psycopg2 import errorcodes
+
+from odoo import fields
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import mute_logger
+
+from odoo.addons.queue_job.exception import RetryableJobError
+from odoo.addons.queue_job.tests.common import trap_jobs
+
+from .common import AGENT_PHONE, DID, McubeCase, sample
+
+HANGUP = "inbound_answered_hangup"
+START = "inbound_call_start"
+
+
+class SerializationFailure(psycopg2.OperationalError):
+    """What PostgreSQL raises when two jobs touch the same rows (psycopg2 only sets
+    pgcode for errors coming from the server)."""
+
+    pgcode = errorcodes.SERIALIZATION_FAILURE
+
+
+def serialization_failure():
+    return SerializationFailure("could not serialize access due to concurrent update")
+
+
+@tagged("post_install", "-at_install")
+class TestProcessing(McubeCase, TransactionCase):
+    def test_hangup_creates_record_and_lead(self):
+        event = self.ingest(sample(HANGUP))
+        record = self.record_of("MC-20251113-000123")
+        self.assertEqual(event.state, "done")
+        self.assertEqual(event.attempts, 1)
+        self.assertEqual(event.call_record_id, record)
+        self.assertEqual(record.state, "completed")
+        self.assertEqual(record.phone_number, "+919876543210")
+        self.assertEqual(record.virtual_number, DID)
+        self.assertEqual(record.agent_phone, AGENT_PHONE)
+        self.assertEqual(record.status, "answered")
+        self.assertEqual(record.raw_status, "ANSWER")
+        self.assertEqual(record.duration, 182)
+        self.assertEqual(record.duration_display, "0:03:02")
+        self.assertEqual(record.direction, "inbound")
+        self.assertEqual(record.call_date, datetime(2025, 11, 13, 9, 0, 5))  # 14:30:05 in Kolkata
+        self.assertEqual(record.end_date, datetime(2025, 11, 13, 9, 3, 7))
+        self.assertTrue(record.has_recording)
+        self.assertEqual(record.user_id, self.salesman_did)
+        lead = record.lead_id
+        self.assertEqual(lead.name, "Inbound call from +919876543210")
+        self.assertEqual(lead.phone, "+919876543210")
+        self.assertEqual(lead.user_id, self.salesman_did)
+        self.assertEqual(lead.mcube_call_count, 1)
+        self.assertEqual(lead.mcube_last_call_date, record.call_date)
+        note = lead.message_ids.filtered(lambda m: "MC-20251113-000123" in (m.body or ""))
+        self.assertEqual(len(note), 1)
+        self.assertIn("0:03:02", note.body)
+        self.assertIn("Priya Sharma", note.body)
+        self.assertIn(f'href="{record.recording_url}"', note.body)
+        self.assertIn('target="_blank"', note.body)
+
+    def test_start_then_hangup_merge(self):
+        self.ingest(sample(START))
+        record = self.record_of("MC-20251113-000123")
+        self.assertEqual(record.state, "ongoing")
+        self.assertFalse(record.status)
+        lead = record.lead_id
+        self.assertTrue(lead)
+        self.assertFalse(lead.message_ids.filtered(lambda m: "MC-20251113-000123" in (m.body or "")))
+        self.ingest(sample(HANGUP))
+        self.assertEqual(len(self.record_of("MC-20251113-000123")), 1)
+        self.assertEqual(record.state, "completed")
+        self.assertEqual(record.status, "answered")
+        self.assertEqual(record.duration, 182)
+        self.assertEqual(record.lead_id, lead)
+        self.assertEqual(len(record.event_ids), 2)
+        self.assertEqual(len(lead.message_ids.filtered(lambda m: "MC-20251113-000123" in (m.body or ""))), 1)
+
+    def test_hangup_then_late_start_moves_nothing_backwards(self):
+        self.ingest(sample(HANGUP))
+        record = self.record_of("MC-20251113-000123")
+        final_fields = ["state", "status", "raw_status", "duration", "end_date", "recording_url", "lead_id"]
+        before = record.read(final_fields)
+        self.ingest(sample(START, agentname="Someone Else", dialstatus="Ringing"))
+        self.assertEqual(record.read(final_fields), before)
+        self.assertEqual(record.agent_name, "Priya Sharma")
+        self.assertEqual(len(record.event_ids), 2)
+        self.assertEqual(len(record.lead_id.message_ids.filtered(lambda m: "MC-20251113-000123" in (m.body or ""))), 1)
+
+    def test_replayed_delivery_is_stored_once(self):
+        first = self.ingest(sample(HANGUP))
+        with trap_jobs() as trap:
+            again, created = self.Event._ingest("MC-20251113-000123", "hangup", "{}", "application/json", {}, "x")
+            trap.assert_jobs_count(0)
+        self.assertFalse(created)
+        self.assertEqual(again, first)
+        self.assertEqual(self.Event.search_count([("call_id", "=", "MC-20251113-000123")]), 1)
+
+    def test_processing_twice_changes_nothing(self):
+        event = self.ingest(sample(HANGUP))
+        record = event.call_record_id
+        messages = len(record.lead_id.message_ids)
+        event._process()
+        self.assertEqual(event.attempts, 1)
+        self.assertEqual(len(record.lead_id.message_ids), messages)
+        self.assertEqual(self.CallRecord.search_count([("call_id", "=", "MC-20251113-000123")]), 1)
+
+    def test_job_is_enqueued_on_the_mcube_channel_with_an_identity(self):
+        with trap_jobs() as trap:
+            event, created = self.Event._ingest("J-1", "start", '{"callid": "J-1"}', "application/json", {}, "x")
+            self.assertTrue(created)
+            trap.assert_jobs_count(1)
+            trap.assert_enqueued_job(
+                event._process,
+                properties={"channel": "root.mcube", "identity_key": f"mcube.event:{event.id}"},
+            )
+        self.assertEqual(self.env.ref("mcube_integration.queue_job_channel_mcube").complete_name, "root.mcube")
+
+    def test_assignment_by_agent_phone_when_the_did_is_unknown(self):
+        self.ingest(sample(HANGUP, callid="A-1", clicktocalldid="8000000000", callto="9811111111"))
+        record = self.record_of("A-1")
+        self.assertEqual(record.user_id, self.salesman_agent)
+        self.assertEqual(record.lead_id.user_id, self.salesman_agent)
+
+    def test_assignment_by_default_salesperson(self):
+        self.env["ir.config_parameter"].sudo().set_param("mcube_integration.default_user_id", self.salesman_other.id)
+        self.ingest(sample(HANGUP, callid="D-1", clicktocalldid="8000000000", emp_phone="", callto="9822222222"))
+        record = self.record_of("D-1")
+        self.assertEqual(record.user_id, self.salesman_other)
+        self.assertEqual(record.lead_id.user_id, self.salesman_other)
+
+    def test_default_team_when_no_salesperson(self):
+        team = self.env["crm.team"].create({"name": "MCUBE inbound"})
+        self.env["ir.config_parameter"].sudo().set_param("mcube_integration.default_team_id", team.id)
+        self.ingest(sample(HANGUP, callid="T-1", clicktocalldid="", emp_phone="", callto="9822222223"))
+        lead = self.record_of("T-1").lead_id
+        self.assertEqual(lead.team_id, team)
+        self.assertFalse(lead.user_id)
+
+    def test_never_silently_the_admin(self):
+        self.ingest(sample(HANGUP, callid="N-1", clicktocalldid="", emp_phone="", callto="9833333333"))
+        record = self.record_of("N-1")
+        self.assertFalse(record.user_id)
+        self.assertTrue(record.lead_id)
+        self.assertFalse(record.lead_id.user_id)
+
+    def test_owned_lead_keeps_its_owner(self):
+        lead = self.env["crm.lead"].create(
+            {"name": "Known", "phone": "+91 98765 43210", "user_id": self.salesman_other.id}
+        )
+        self.ingest(sample(HANGUP))
+        record = self.record_of("MC-20251113-000123")
+        self.assertEqual(record.lead_id, lead)
+        self.assertEqual(lead.user_id, self.salesman_other)
+        self.assertEqual(record.user_id, self.salesman_did)
+
+    def test_matches_existing_lead_in_every_sample_format(self):
+        lead = self.env["crm.lead"].create({"name": "Known", "mobile": "098765 00011"})
+        other = self.env["crm.lead"].create({"name": "Landline", "phone": "0091 80 4567 8999", "mobile": "9000000001"})
+        for index, number in enumerate(
+            ("9876500011", "+91 98765 00011", "09876500011", "919876500011", "0091-98765-00011")
+        ):
+            self.ingest(sample(HANGUP, callid=f"F-{index}", callto=number))
+            self.assertEqual(self.record_of(f"F-{index}").lead_id, lead, number)
+        self.ingest(sample(HANGUP, callid="F-landline", callto="08045678999"))
+        self.assertEqual(self.record_of("F-landline").lead_id, other)
+
+    def test_most_recently_active_open_lead_wins_and_won_lost_are_skipped(self):
+        older = self.env["crm.lead"].create({"name": "Older", "phone": "9844444444", "type": "opportunity"})
+        newer = self.env["crm.lead"].create({"name": "Newer", "phone": "9844444444", "type": "opportunity"})
+        self.env.cr.execute("UPDATE crm_lead SET write_date = write_date - interval '1 day' WHERE id = %s", [older.id])
+        older.invalidate_recordset()
+        self.ingest(sample(HANGUP, callid="O-1", callto="9844444444"))
+        self.assertEqual(self.record_of("O-1").lead_id, newer)
+        newer.action_set_won()
+        self.ingest(sample(HANGUP, callid="O-2", callto="9844444444"))
+        self.assertEqual(self.record_of("O-2").lead_id, older)
+        older.action_set_lost()
+        self.ingest(sample(HANGUP, callid="O-3", callto="9844444444"))
+        self.assertNotIn(self.record_of("O-3").lead_id, older | newer)
+
+    def test_partner_match_creates_the_lead_for_the_partner(self):
+        partner = self.env["res.partner"].create({"name": "Asha Rao", "mobile": "+91 98555 12345"})
+        self.ingest(sample(HANGUP, callid="P-1", callto="9855512345"))
+        lead = self.record_of("P-1").lead_id
+        self.assertEqual(lead.partner_id, partner)
+        self.assertEqual(self.record_of("P-1").partner_id, partner)
+        self.assertEqual(lead.name, "Inbound call from Asha Rao")
+
+    def test_second_call_from_a_new_number_reuses_the_lead(self):
+        self.ingest(sample(HANGUP, callid="R-1", callto="9866666666"))
+        self.ingest(sample(HANGUP, callid="R-2", callto="+91 98666 66666"))
+        self.assertEqual(self.record_of("R-1").lead_id, self.record_of("R-2").lead_id)
+        self.ingest(sample(HANGUP, callid="R-3", callto="1234567890"))
+        self.ingest(sample(HANGUP, callid="R-4", callto="911234567890"))
+        self.assertTrue(self.record_of("R-3").lead_id)
+        self.assertEqual(self.record_of("R-3").lead_id, self.record_of("R-4").lead_id)
+
+    def test_outbound_no_answer_sample(self):
+        self.ingest(sample("outbound_noanswer"))
+        record = self.record_of("MC-20251113-000987")
+        self.assertEqual(record.direction, "outbound")
+        self.assertEqual(record.status, "no_answer")
+        self.assertEqual(record.phone_number, "+919876500011")
+        self.assertEqual(record.virtual_number, DID)
+        self.assertEqual(record.refid, "dialer-42")
+        self.assertFalse(record.has_recording)
+        self.assertEqual(record.lead_id.name, "Outbound call to +919876500011")
+        self.assertFalse(record.lead_id.activity_ids, "only missed inbound calls ask for a call back")
+
+    def test_titlecase_sample(self):
+        self.ingest(sample("titlecase_shape"))
+        record = self.record_of("TC-7781")
+        self.assertEqual(record.phone_number, "+919812312312")
+        self.assertEqual(record.virtual_number, DID)
+        self.assertEqual(record.user_id, self.salesman_did)
+        self.assertEqual(record.duration, 75)
+        self.assertEqual(record.state, "completed")
+
+    def test_missed_inbound_call_schedules_a_call_back_today(self):
+        self.ingest(sample(HANGUP, callid="M-1", callto="9877777777", dialstatus="Executive Busy", filename=""))
+        lead = self.record_of("M-1").lead_id
+        activity = lead.activity_ids
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.activity_type_id, self.env.ref("mail.mail_activity_data_call"))
+        self.assertEqual(activity.summary, "Call back")
+        self.assertEqual(activity.user_id, self.salesman_did)
+        self.assertEqual(activity.date_deadline, fields.Date.context_today(lead.with_context(tz=self.salesman_did.tz)))
+
+    def test_html_in_fields_is_escaped_in_the_note(self):
+        self.ingest(
+            sample(
+                HANGUP,
+                callid="X-<b>1</b>",
+                agentname='<script>alert("x")</script>',
+                filename="javascript:alert(1)",
+            )
+        )
+        record = self.record_of("X-<b>1</b>")
+        self.assertFalse(record.recording_url)
+        note = record.lead_id.message_ids.filtered(lambda m: "X-&lt;b&gt;1&lt;/b&gt;" in (m.body or ""))
+        self.assertEqual(len(note), 1)
+        self.assertIn("Agent: &lt;script&gt;alert(", note.body)
+        self.assertNotIn("<script>", note.body)
+        self.assertNotIn("javascript:", note.body)
+
+    def test_transient_error_retries(self):
+        with trap_jobs() as trap:
+            event, _created = self.Event._ingest("E-1", "hangup", '{"callid": "E-1", "endtime": "2025-11-13 10:00:00"}',
+                                                  "application/json", {}, "x")  # fmt: skip
+            failing = patch.object(type(self.CallRecord), "_upsert_from_event", side_effect=serialization_failure())
+            with failing, self.assertRaises(RetryableJobError):
+                trap.perform_enqueued_jobs()
+        self.assertEqual(event.state, "pending")
+
+    @mute_logger("odoo.addons.mcube_integration.models.mcube_event")
+    def test_transient_error_on_the_last_try_fails_the_event(self):
+        last_try = patch.object(type(self.Event), "_is_last_attempt", return_value=True)
+        failing = patch.object(type(self.CallRecord), "_upsert_from_event", side_effect=serialization_failure())
+        with last_try, failing:
+            event = self.ingest({"callid": "E-2", "endtime": "2025-11-13 10:00:00"})
+        self.assertEqual(event.state, "failed")
+        self.assertIn("serialize", event.last_error)
+
+    @mute_logger("odoo.addons.mcube_integration.models.mcube_event")
+    def test_permanent_error_fails_then_retry_succeeds(self):
+        with patch.object(type(self.CallRecord), "_assign", side_effect=ValueError("no lead for you")):
+            event = self.ingest(sample(HANGUP))
+        self.assertEqual(event.state, "failed")
+        self.assertEqual(event.attempts, 1)
+        self.assertEqual(event.last_error, "ValueError: no lead for you")
+        self.assertFalse(self.record_of("MC-20251113-000123"), "a failed run leaves no half-made record")
+        failed_events = self.env.ref("mcube_integration.mcube_event_action_failed")
+        self.assertIn(event, self.Event.search(ast.literal_eval(failed_events.domain)))
+        with trap_jobs() as trap:
+            event.with_user(self.manager).action_retry()
+            trap.assert_jobs_count(1, only=event._process)
+            self.assertEqual(event.state, "pending")
+            trap.perform_enqueued_jobs()
+        self.assertEqual(event.state, "done")
+        self.assertEqual(event.attempts, 2)
+        self.assertFalse(event.last_error)
+        self.assertTrue(event.call_record_id.lead_id)
+
+    @mute_logger("odoo.addons.mcube_integration.models.mcube_event")
+    def test_lost_job_marks_the_event_failed(self):
+        with trap_jobs():
+            stale, _created = self.Event._ingest("L-1", "start", '{"callid": "L-1"}', "application/json", {}, "x")
+            fresh, _created = self.Event._ingest("L-2", "start", '{"callid": "L-2"}', "application/json", {}, "x")
+        self.env.cr.execute(
+            "UPDATE mcube_event SET received_at = received_at - interval '2 hours' WHERE id = %s", [stale.id]
+        )
+        stale.invalidate_recordset()
+        self.Event._cron_fail_lost_events()
+        self.assertEqual(stale.state, "failed")
+        self.assertIn("job", stale.last_error)
+        self.assertEqual(fresh.state, "pending")
+
+    def test_pending_event_with_a_live_job_is_left_alone(self):
+        stale, _created = self.Event._ingest("L-3", "start", '{"callid": "L-3"}', "application/json", {}, "x")
+        self.env.cr.execute(
+            "UPDATE mcube_event SET received_at = received_at - interval '2 hours' WHERE id = %s", [stale.id]
+        )
+        stale.invalidate_recordset()
+        job = self.env["queue.job"].search([("identity_key", "=", f"mcube.event:{stale.id}")])
+        self.assertEqual(job.state, "pending")
+        self.assertEqual(job.channel, "root.mcube")
+        self.Event._cron_fail_lost_events()
+        self.assertEqual(stale.state, "pending")
+
+    def test_virtual_number_is_stored_normalized_and_unique(self):
+        self.assertEqual(self.salesman_did.mcube_virtual_number, DID)
+        with mute_logger("odoo.sql_db"), self.assertRaises(psycopg2.IntegrityError), self.env.cr.savepoint():
+            self.salesman_other.mcube_virtual_number = "+91 80 4567 8901"
+        with self.assertRaisesRegex(Exception, "not a phone number"):
+            self.salesman_other.mcube_virtual_number = "call me"
