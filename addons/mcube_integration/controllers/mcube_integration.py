@@ -59,8 +59,8 @@ def parse_allowed_networks(text):
     return networks
 
 
-def answer(status, headers=None, **payload):
-    return request.make_json_response(payload, status=status, headers=headers)
+def answer(code, headers=None, **payload):
+    return request.make_json_response(payload, status=code, headers=headers)
 
 
 class McubeWebhookController(http.Controller):

@@ -1,3 +1,4 @@
 from . import test_install
 from . import test_payload
 from . import test_processing
+from . import test_webhook
