@@ -1,0 +1,72 @@
+import re
+
+from odoo.exceptions import ValidationError
+from odoo.tests import TransactionCase, tagged
+
+from .common import TOKEN, McubeCase, sample
+
+
+@tagged("post_install", "-at_install")
+class TestSettings(McubeCase, TransactionCase):
+    def param(self, key):
+        return self.env["ir.config_parameter"].sudo().get_param(f"mcube_integration.{key}")
+
+    def test_settings_are_stored_as_namespaced_parameters(self):
+        team = self.env["crm.team"].create({"name": "Phones"})
+        settings = self.env["res.config.settings"].create(
+            {
+                "mcube_allowed_ips": "203.0.113.7, 198.51.100.0/24",
+                "mcube_default_user_id": self.salesman_other.id,
+                "mcube_default_team_id": team.id,
+                "mcube_country_id": self.env.ref("base.in").id,
+                "mcube_timezone": "Asia/Calcutta",
+            }
+        )
+        settings.execute()
+        self.assertEqual(self.param("allowed_ips"), "203.0.113.7, 198.51.100.0/24")
+        self.assertEqual(self.param("default_user_id"), str(self.salesman_other.id))
+        self.assertEqual(self.param("default_team_id"), str(team.id))
+        self.assertEqual(self.param("timezone"), "Asia/Calcutta")
+        self.assertEqual(self.param("webhook_token"), TOKEN)
+        reloaded = self.env["res.config.settings"].create({})
+        self.assertEqual(reloaded.mcube_default_user_id, self.salesman_other)
+        self.assertEqual(reloaded.mcube_webhook_token, TOKEN)
+
+    def test_timezone_defaults_to_india(self):
+        self.env["ir.config_parameter"].sudo().set_param("mcube_integration.timezone", False)
+        self.assertEqual(self.env["res.config.settings"].create({}).mcube_timezone, "Asia/Kolkata")
+
+    def test_generate_token(self):
+        settings = self.env["res.config.settings"].create({})
+        action = settings.action_mcube_generate_token()
+        token = self.param("webhook_token")
+        self.assertNotEqual(token, TOKEN)
+        self.assertRegex(token, r"^[A-Za-z0-9_-]{40,}$")
+        self.assertEqual(action["tag"], "reload")
+        self.env["res.config.settings"].create({}).action_mcube_generate_token()
+        self.assertNotEqual(self.param("webhook_token"), token)
+
+    def test_webhook_url_to_copy(self):
+        self.env["ir.config_parameter"].sudo().set_param("web.base.url", "https://crm.example.com/")
+        self.assertEqual(
+            self.env["res.config.settings"].create({}).mcube_webhook_url, "https://crm.example.com/mcube/webhook"
+        )
+
+    def test_bad_allow_list_is_refused(self):
+        for value in ("10.0.0.0/33", "example.com", "10.0.0.1, nope"):
+            with self.assertRaisesRegex(ValidationError, re.escape(value.split(", ")[-1])):
+                self.env["res.config.settings"].create({"mcube_allowed_ips": value})
+
+    def test_lead_calls_button_and_tab(self):
+        self.ingest(sample("inbound_call_start"))
+        self.ingest(sample("inbound_answered_hangup"))
+        self.ingest(sample("outbound_noanswer", callto="9876543210"))
+        lead = self.record_of("MC-20251113-000123").lead_id
+        self.assertEqual(lead.mcube_call_count, 2)
+        self.assertEqual(lead.mcube_last_call_date, self.record_of("MC-20251113-000987").call_date)
+        action = lead.action_view_mcube_calls()
+        self.assertEqual(action["res_model"], "mcube.call.record")
+        self.assertEqual(self.CallRecord.search(action["domain"]), lead.mcube_call_record_ids)
+        arch = lead.get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('name="mcube_call_record_ids"', arch)
+        self.assertRegex(arch, r'name="recording_url"[^>]*widget="url"')
