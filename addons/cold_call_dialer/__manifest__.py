@@ -5,11 +5,19 @@
     "summary": "Work saved contact searches call by call and log every outcome",
     "author": "Cold Call Suite",
     "license": "LGPL-3",
-    "depends": ["base_setup", "mail"],
+    "depends": ["base_setup", "mail", "phone_validation"],
     "data": [
         "security/cold_call_dialer_security.xml",
         "security/ir.model.access.csv",
+        "views/cold_call_log_views.xml",
+        "views/cold_call_hold_views.xml",
+        "views/ir_model_fields_selection_views.xml",
+        "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
         "views/cold_call_dialer_menus.xml",
+    ],
+    "demo": [
+        "demo/cold_call_dialer_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

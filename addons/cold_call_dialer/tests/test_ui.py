@@ -1,7 +1,95 @@
 from odoo.tests import HttpCase, tagged
 
+from .common import DialerFixturesMixin
+
+class DialerTourCase(DialerFixturesMixin, HttpCase):
+    """A rep with a shared saved search of two prospects (and one without a phone)."""
+
+    @classmethod
+    def setup_tour_fixtures(cls, with_status_field=True):
+        cls.setup_dialer_fixtures(with_status_field=with_status_field)
+        cls.rep.password = cls.rep.login  # start_tour logs in with the login as password
+        cls.tour_tag = cls.env["res.partner.category"].create({"name": "Tour prospects"})
+        cls.tour_alpha, cls.tour_bravo, cls.tour_no_phone = cls.env["res.partner"].create(
+            [
+                {"name": "Tour Alpha", "mobile": "+91 98450 77001", "country_id": cls.india.id},
+                {"name": "Tour Bravo", "phone": "080 4123 7702", "country_id": cls.india.id},
+                {"name": "Tour Charlie", "email": "charlie@example.com"},
+            ]
+        )
+        (cls.tour_alpha | cls.tour_bravo | cls.tour_no_phone).category_id = cls.tour_tag
+        cls.tour_filter = cls.make_filter("Tour prospects", [("category_id", "in", [cls.tour_tag.id])])
+
+    def start_rep_tour(self, tour):
+        self.start_tour("/web", tour, login=self.rep.login)
+
+    def chatter_notes(self, partner):
+        return self.env["mail.message"].search(
+            [("model", "=", "res.partner"), ("res_id", "=", partner.id), ("message_type", "=", "comment")]
+        )
+
 
 @tagged("post_install", "-at_install")
-class TestDialerUi(HttpCase):
+class TestDialerUi(DialerTourCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_tour_fixtures()
+
     def test_open_dialer_from_the_menu(self):
         self.start_tour("/web", "cold_call_dialer_open", login="admin")
+
+    def test_rep_calls_a_list(self):
+        self.start_rep_tour("cold_call_dialer_calling")
+
+        self.assertEqual(self.tour_alpha.x_cold_call_status, "callback")
+        note = self.chatter_notes(self.tour_alpha)
+        self.assertEqual(len(note), 1)
+        self.assertEqual(note.subtype_id, self.env.ref("mail.mt_note"))
+        self.assertEqual(note.author_id, self.rep.partner_id)
+        self.assertIn("Callback Requested", note.body)
+        # What the rep typed is text, not markup; the line break is kept.
+        self.assertIn("Spoke to &lt;b&gt;Asha&lt;/b&gt;<br>Call back on Monday", note.body)
+        self.assertNotIn("<b>Asha</b>", note.body)
+
+        activity = self.tour_alpha.activity_ids
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.activity_type_id, self.env.ref("mail.mail_activity_data_call"))
+        self.assertEqual(activity.user_id, self.rep)
+
+        log = self.env["cold.call.log"].search([("partner_id", "=", self.tour_alpha.id)])
+        self.assertRecordValues(
+            log,
+            [
+                {
+                    "user_id": self.rep.id,
+                    "filter_id": self.tour_filter.id,
+                    "status_value": "callback",
+                    "connected": True,
+                    "follow_up_scheduled": True,
+                }
+            ],
+        )
+        # The rep moved on: Tour Bravo is now held for them, untouched.
+        hold = self.env["cold.call.hold"].search([("partner_id", "=", self.tour_bravo.id)])
+        self.assertEqual(hold.user_id, self.rep)
+        self.assertFalse(self.tour_bravo.x_cold_call_status)
+        self.assertFalse(self.chatter_notes(self.tour_bravo))
+
+
+@tagged("post_install", "-at_install")
+class TestDialerNotesOnlyUi(DialerTourCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_tour_fixtures(with_status_field=False)
+
+    def test_rep_logs_notes_without_the_status_field(self):
+        self.start_rep_tour("cold_call_dialer_notes_only")
+
+        self.assertNotIn("x_cold_call_status", self.env["res.partner"]._fields)
+        note = self.chatter_notes(self.tour_alpha)
+        self.assertEqual(len(note), 1)
+        self.assertIn("Receptionist says the buyer is back next week", note.body)
+        log = self.env["cold.call.log"].search([("partner_id", "=", self.tour_alpha.id)])
+        self.assertRecordValues(log, [{"user_id": self.rep.id, "status_value": False, "status_label": False}])

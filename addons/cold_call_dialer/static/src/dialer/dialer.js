@@ -1,12 +1,64 @@
 /** @odoo-module **/
 
-import { Component } from "@odoo/owl";
+import { Component, onWillStart, useState } from "@odoo/owl";
 import { registry } from "@web/core/registry";
+import { useService } from "@web/core/utils/hooks";
+import { Layout } from "@web/search/layout";
+import { standardActionServiceProps } from "@web/webclient/actions/action_service";
+import { useSetupAction } from "@web/webclient/actions/action_hook";
+import { CallScreen } from "../call_screen/call_screen";
+import { ListPicker } from "../list_picker/list_picker";
+import { PageNavigator } from "../page_navigator/page_navigator";
+import { DialerModel } from "./dialer_model";
 
-/** The Dialer: pick a saved contact search and work it call by call. */
+/**
+ * The Dialer: pick a saved contact search, then work it call by call.
+ *
+ * The state lives in a DialerModel and is handed back by the action service when the rep comes
+ * back from a contact form through the breadcrumbs.
+ */
 export class Dialer extends Component {
     static template = "cold_call_dialer.Dialer";
-    static props = ["*"];
+    static components = { Layout, ListPicker, CallScreen, PageNavigator };
+    static props = { ...standardActionServiceProps };
+
+    setup() {
+        this.action = useService("action");
+        this.model = new DialerModel({
+            orm: useService("orm"),
+            notification: useService("notification"),
+            user: useService("user"),
+        });
+        this.state = useState(this.model.state);
+        useSetupAction({
+            getLocalState: () => ({ dialer: this.model.exportState() }),
+        });
+        onWillStart(async () => {
+            if (this.props.state && this.props.state.dialer) {
+                this.model.restoreState(this.props.state.dialer);
+            } else {
+                await this.model.loadLists();
+            }
+        });
+    }
+
+    get display() {
+        return { controlPanel: {} };
+    }
+
+    openSettings() {
+        this.action.doAction("cold_call_dialer.res_config_settings_action");
+    }
+
+    openContactForm(contactId) {
+        this.action.doAction({
+            type: "ir.actions.act_window",
+            res_model: "res.partner",
+            res_id: contactId,
+            views: [[false, "form"]],
+            target: "current",
+        });
+    }
 }
 
 registry.category("actions").add("cold_call_dialer.dialer", Dialer);

@@ -1,0 +1,51 @@
+from odoo import api, fields, models
+
+
+class ColdCallLog(models.Model):
+    """One call made from the Dialer: the numbers behind the reports.
+
+    The chatter note on the contact stays the human-readable history; this row
+    keeps who called whom, when, for how long and with which outcome.
+    """
+
+    _name = "cold.call.log"
+    _description = "Cold Call"
+    _order = "call_date desc, id desc"
+    _rec_name = "partner_id"
+
+    call_date = fields.Datetime("Call Time", required=True, default=fields.Datetime.now, index=True, readonly=True)
+    user_id = fields.Many2one(
+        "res.users",
+        "Sales Rep",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        default=lambda self: self.env.user,
+        readonly=True,
+    )
+    partner_id = fields.Many2one("res.partner", "Contact", required=True, index=True, ondelete="cascade", readonly=True)
+    filter_id = fields.Many2one(
+        "ir.filters", "Saved Search", ondelete="set null", index="btree_not_null", readonly=True
+    )
+    list_name = fields.Char(
+        "Call List", required=True, readonly=True, help="The saved search or quick list the call was made from."
+    )
+    status_value = fields.Char("Outcome Code", readonly=True)
+    status_label = fields.Char("Outcome", readonly=True, help="Empty for calls logged in notes-only mode.")
+    duration = fields.Integer("Duration (s)", group_operator="avg", readonly=True)
+    connected = fields.Boolean(
+        readonly=True, help="The outcome counts as having reached someone; drives the connect rate."
+    )
+    connect_rate = fields.Float(
+        "Connect Rate (%)",
+        compute="_compute_connect_rate",
+        store=True,
+        group_operator="avg",
+        help="100 for a connected call, 0 otherwise: averaged, it gives the connect rate.",
+    )
+    follow_up_scheduled = fields.Boolean("Follow-up Scheduled", readonly=True)
+
+    @api.depends("connected")
+    def _compute_connect_rate(self):
+        for log in self:
+            log.connect_rate = 100.0 if log.connected else 0.0

@@ -1,0 +1,37 @@
+/** @odoo-module **/
+
+import { Component, useState } from "@odoo/owl";
+import { useHotkey } from "@web/core/hotkeys/hotkey_hook";
+import { formatInteger } from "@web/views/fields/formatters";
+
+/**
+ * Screen 1: the quick lists and saved searches with their counts, a preview of the selected
+ * list and the page size. Arrow keys move the selection, Enter starts calling.
+ */
+export class ListPicker extends Component {
+    static template = "cold_call_dialer.ListPicker";
+    static props = { model: Object };
+
+    setup() {
+        this.state = useState(this.props.model.state);
+        useHotkey("arrowdown", () => this.props.model.moveSelection(1));
+        useHotkey("arrowup", () => this.props.model.moveSelection(-1));
+        useHotkey("enter", () => this.props.model.startCalling());
+    }
+
+    get model() {
+        return this.props.model;
+    }
+
+    formatCount(list) {
+        if (list.error) {
+            return "";
+        }
+        const count = formatInteger(list.count);
+        return list.count_capped ? `${count}+` : count;
+    }
+
+    onPageSizeChange(ev) {
+        this.model.setPageSize(parseInt(ev.target.value, 10));
+    }
+}

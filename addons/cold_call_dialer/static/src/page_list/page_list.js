@@ -1,0 +1,46 @@
+/** @odoo-module **/
+
+import { _t } from "@web/core/l10n/translation";
+import { Component, useState } from "@odoo/owl";
+
+function stateBadges() {
+    return {
+        pending: { label: _t("pending"), className: "text-bg-light border" },
+        done: { label: _t("done"), className: "text-bg-success" },
+        skipped: { label: _t("skipped"), className: "text-bg-secondary" },
+        unavailable: { label: _t("not callable"), className: "text-bg-secondary" },
+    };
+}
+
+/** The contacts of the page with where each one stands; click one to open it. */
+export class PageList extends Component {
+    static template = "cold_call_dialer.PageList";
+    static props = { model: Object };
+
+    setup() {
+        this.state = useState(this.props.model.state);
+    }
+
+    get model() {
+        return this.props.model;
+    }
+
+    badgeFor(contact) {
+        const rowState = this.model.rowState(contact.id);
+        const badges = stateBadges();
+        if (contact.id === this.model.currentId) {
+            return { label: _t("calling"), className: "text-bg-primary" };
+        }
+        if (rowState.state === "held") {
+            return { label: _t("held by %s", rowState.heldBy || "?"), className: "text-bg-warning" };
+        }
+        if (rowState.state === "done" && rowState.outcome) {
+            return { label: rowState.outcome, className: badges.done.className };
+        }
+        return badges[rowState.state] || badges.pending;
+    }
+
+    isUpdated(contact) {
+        return Boolean(this.model.rowState(contact.id).updated);
+    }
+}

@@ -1,0 +1,92 @@
+/** @odoo-module **/
+
+import { registry } from "@web/core/registry";
+import { stepUtils } from "@web_tour/tour_service/tour_utils";
+
+function pressControlEnter() {
+    const note = document.querySelector("textarea.o_cold_call_note_input");
+    note.focus();
+    note.dispatchEvent(
+        new KeyboardEvent("keydown", { key: "Enter", code: "Enter", ctrlKey: true, bubbles: true })
+    );
+}
+
+registry.category("web_tour.tours").add("cold_call_dialer_calling", {
+    test: true,
+    url: "/web",
+    steps: () => [
+        stepUtils.showAppsMenuItem(),
+        {
+            content: "Open the Dialer app",
+            trigger: '.o_app[data-menu-xmlid="cold_call_dialer.cold_call_dialer_menu_root"]',
+        },
+        {
+            content: "Pick the saved search of the tour",
+            trigger: ".o_cold_call_list:contains('Tour prospects')",
+        },
+        {
+            content: "The preview shows who is in the list",
+            trigger: ".o_cold_call_preview_table td:contains('Tour Alpha')",
+            extra_trigger: ".o_cold_call_preview_skipped:contains('1')",
+            isCheck: true,
+        },
+        {
+            content: "Start calling",
+            trigger: ".o_cold_call_start_preview",
+        },
+        {
+            content: "The first contact of the list is on screen",
+            trigger: ".o_cold_call_contact_name:contains('Tour Alpha')",
+            extra_trigger: ".o_cold_call_page_info:contains('Page 1 of 1')",
+            isCheck: true,
+        },
+        {
+            content: "Call the contact",
+            trigger: ".o_cold_call_call:not(:disabled)",
+        },
+        {
+            content: "The call timer runs",
+            trigger: ".o_cold_call_timer_running",
+            isCheck: true,
+        },
+        {
+            content: "Pick the outcome",
+            trigger: ".o_cold_call_outcome:contains('Callback Requested')",
+        },
+        {
+            content: "The follow-up switches itself on for a callback",
+            trigger: ".o_cold_call_follow_up_toggle:checked",
+            extra_trigger: ".o_cold_call_follow_up_fields",
+            isCheck: true,
+        },
+        {
+            content: "Write the note",
+            trigger: "textarea.o_cold_call_note_input",
+            run(actions) {
+                actions.text("Spoke to <b>Asha</b>\nCall back on Monday");
+            },
+        },
+        {
+            content: "Save and go to the next contact with Ctrl+Enter",
+            trigger: ".o_cold_call_save:not(:disabled)",
+            run: pressControlEnter,
+        },
+        {
+            content: "The next contact is on screen",
+            trigger: ".o_cold_call_contact_name:contains('Tour Bravo')",
+            isCheck: true,
+        },
+        {
+            content: "The called contact is marked done with its outcome",
+            trigger: ".o_cold_call_page_contact[data-state='done']:contains('Tour Alpha'):contains('Callback Requested')",
+            extra_trigger: ".o_cold_call_tally_calls:contains('1')",
+            isCheck: true,
+        },
+        {
+            content: "The form is empty again for the next call",
+            trigger: "textarea.o_cold_call_note_input:propValue('')",
+            extra_trigger: ".o_cold_call_outcome.active:not(:visible), .o_cold_call_outcomes:not(:has(.active))",
+            isCheck: true,
+        },
+    ],
+});

@@ -1,0 +1,94 @@
+from datetime import timedelta
+
+from odoo import fields
+from odoo.tests import tagged
+
+from .common import DialerCase
+
+
+@tagged("post_install", "-at_install")
+class TestHolds(DialerCase):
+    def hold(self, partner):
+        return self.env["cold.call.hold"].search([("partner_id", "=", partner.id)])
+
+    def test_second_rep_skips_the_contact_held_by_the_first(self):
+        first = self.dialer(self.rep).get_page(self.shared_filter.id, 1, 25, open_first=True)
+        self.assertEqual(first["current"]["contact"]["id"], self.alpha.id)
+
+        second = self.dialer(self.rep_two).get_page(self.shared_filter.id, 1, 25, open_first=True)
+        self.assertEqual(second["current"]["contact"]["id"], self.bravo.id)
+        self.assertEqual(second["skipped"], [{"id": self.alpha.id, "reason": "held", "held_by": "Rita Rep"}])
+        rows = {row["id"]: row for row in second["contacts"]}
+        self.assertEqual(rows[self.alpha.id]["held_by"], "Rita Rep")
+        self.assertFalse(rows[self.bravo.id]["held_by"])
+        # Each rep sees their own hold as theirs, not as someone else's.
+        mine = {row["id"]: row for row in self.dialer(self.rep).get_page(self.shared_filter.id, 1, 25)["contacts"]}
+        self.assertFalse(mine[self.alpha.id]["held_by"])
+        self.assertEqual(mine[self.bravo.id]["held_by"], "Ravi Rep")
+
+    def test_a_held_contact_cannot_be_opened_nor_logged_over_by_another_hold(self):
+        self.dialer(self.rep).open_contact([self.alpha.id])
+        result = self.dialer(self.rep_two).open_contact([self.alpha.id])
+        self.assertFalse(result["current"])
+        self.assertEqual(result["skipped"][0]["reason"], "held")
+        self.assertEqual(self.hold(self.alpha).user_id, self.rep)
+
+    def test_hold_lasts_the_configured_time(self):
+        self.env["ir.config_parameter"].set_param("cold_call_dialer.hold_minutes", "5")
+        before = fields.Datetime.now()
+        self.dialer(self.rep).open_contact([self.alpha.id])
+        expires_at = self.hold(self.alpha).expires_at
+        self.assertGreaterEqual(expires_at, before + timedelta(minutes=5))
+        self.assertLess(expires_at, before + timedelta(minutes=6))
+
+    def test_expired_hold_frees_the_contact(self):
+        self.dialer(self.rep).open_contact([self.alpha.id])
+        self.env.cr.execute(
+            "UPDATE cold_call_hold SET expires_at = %s WHERE partner_id = %s",
+            [fields.Datetime.now() - timedelta(seconds=1), self.alpha.id],
+        )
+        self.env["cold.call.hold"].invalidate_model()
+        result = self.dialer(self.rep_two).open_contact([self.alpha.id])
+        self.assertEqual(result["current"]["contact"]["id"], self.alpha.id)
+        self.assertEqual(self.hold(self.alpha).user_id, self.rep_two)
+        self.env["cold.call.hold"]._gc_expired_holds()
+        self.assertTrue(self.hold(self.alpha))
+
+    def test_skip_releases_the_contact(self):
+        self.dialer(self.rep).open_contact([self.alpha.id])
+        result = self.dialer(self.rep).open_contact([self.bravo.id], release_partner_id=self.alpha.id)
+        self.assertEqual(result["current"]["contact"]["id"], self.bravo.id)
+        self.assertFalse(self.hold(self.alpha))
+        self.assertEqual(
+            self.dialer(self.rep_two).open_contact([self.alpha.id])["current"]["contact"]["id"], self.alpha.id
+        )
+
+    def test_release_only_gives_back_own_holds(self):
+        self.dialer(self.rep).open_contact([self.alpha.id])
+        self.dialer(self.rep_two).release_contact(self.alpha.id)
+        self.assertEqual(self.hold(self.alpha).user_id, self.rep)
+        self.dialer(self.rep).release_contact(self.alpha.id)
+        self.assertFalse(self.hold(self.alpha))
+
+    def test_called_contact_stays_held(self):
+        self.dialer(self.rep).log_call(self.alpha.id, status="no_answer", list_key="never_called")
+        self.assertEqual(self.hold(self.alpha).user_id, self.rep)
+        second = self.dialer(self.rep_two).get_page(self.shared_filter.id, 1, 25, open_first=True)
+        self.assertEqual(second["current"]["contact"]["id"], self.bravo.id)
+
+    def test_do_not_call_contacts_are_never_offered(self):
+        self.dialer(self.rep).log_call(self.alpha.id, status="do_not_call", list_key=self.shared_filter.id)
+        self.charlie.x_cold_call_status = "do_not_call"
+        page = self.dialer(self.rep).get_page(self.shared_filter.id, 1, 25, open_first=True)
+        self.assertEqual(self.page_ids(page), [self.bravo.id, self.delta.id, self.echo.id])
+        self.assertEqual(page["total"], 3)
+        self.assertEqual(page["current"]["contact"]["id"], self.bravo.id)
+        result = self.dialer(self.rep_two).open_contact([self.alpha.id, self.charlie.id, self.delta.id])
+        self.assertEqual(result["current"]["contact"]["id"], self.delta.id)
+        self.assertEqual([skip["reason"] for skip in result["skipped"]], ["unavailable", "unavailable"])
+        self.assertNotIn(self.alpha.id, self.page_ids(self.dialer(self.rep).get_page("never_called", 1, 200)))
+
+    def test_hold_of_a_contact_is_unique(self):
+        self.dialer(self.rep).open_contact([self.alpha.id])
+        self.dialer(self.rep).open_contact([self.alpha.id])
+        self.assertEqual(len(self.hold(self.alpha)), 1)

@@ -1,0 +1,109 @@
+from odoo.exceptions import ValidationError
+from odoo.tests import tagged
+
+from .common import DialerCase
+
+
+@tagged("post_install", "-at_install")
+class TestPage(DialerCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.bulk_tag = cls.env["res.partner.category"].create({"name": "Dialer paging"})
+        values = []
+        for index in range(60):
+            values.append(
+                {
+                    # Two contacts share each name: the id breaks the tie.
+                    "name": f"DP Contact {index // 2:02d}",
+                    "mobile": f"+91 98450 1{index:04d}",
+                    "category_id": [(4, cls.bulk_tag.id)],
+                }
+            )
+        values += [{"name": f"DP Silent {index}", "category_id": [(4, cls.bulk_tag.id)]} for index in range(7)]
+        cls.bulk = cls.env["res.partner"].create(values)
+        cls.bulk_filter = cls.make_filter("DP all", [("category_id", "in", [cls.bulk_tag.id])])
+
+    def test_paging_math_and_contacts_skipped_for_no_phone(self):
+        first = self.dialer().get_page(self.bulk_filter.id, 1, 25)
+        self.assertEqual((first["total"], first["page"], first["pages"], first["page_size"]), (60, 1, 3, 25))
+        self.assertEqual(first["skipped_no_phone"], 7)
+        self.assertEqual(len(first["contacts"]), 25)
+        last = self.dialer().get_page(self.bulk_filter.id, 3, 25)
+        self.assertEqual((last["page"], len(last["contacts"])), (3, 10))
+        whole = self.dialer().get_page(self.bulk_filter.id, 1, 100)
+        self.assertEqual((whole["pages"], len(whole["contacts"])), (1, 60))
+
+    def test_order_is_stable_by_name_then_id(self):
+        pages = [self.dialer().get_page(self.bulk_filter.id, page, 25) for page in (1, 2, 3)]
+        ids = [contact_id for page in pages for contact_id in self.page_ids(page)]
+        expected = self.bulk.filtered("mobile").sorted(lambda p: (p.name, p.id)).ids
+        self.assertEqual(ids, expected)
+        self.assertEqual(len(set(ids)), 60)
+
+    def test_page_past_the_end_shows_the_last_page(self):
+        result = self.dialer().get_page(self.bulk_filter.id, 9, 50)
+        self.assertEqual((result["page"], result["pages"], len(result["contacts"])), (2, 2, 10))
+
+    def test_empty_list_has_one_empty_page(self):
+        empty = self.make_filter("DP nobody", [("id", "=", 0)])
+        result = self.dialer().get_page(empty.id, 1, 25)
+        self.assertEqual((result["total"], result["page"], result["pages"], result["contacts"]), (0, 1, 1, []))
+
+    def test_bad_page_or_size_is_refused(self):
+        for page, size in ((0, 25), (-1, 25), ("2", 25), (1, 30), (1, 0), (1, "50")):
+            with self.subTest(page=page, size=size), self.assertRaises(ValidationError):
+                self.dialer().get_page(self.bulk_filter.id, page, size)
+
+    def test_contact_rows(self):
+        self.alpha.x_cold_call_status = "callback"
+        result = self.dialer().get_page(self.shared_filter.id, 1, 25)
+        rows = {row["id"]: row for row in result["contacts"]}
+        self.assertEqual(list(rows), [self.alpha.id, self.bravo.id, self.charlie.id, self.delta.id, self.echo.id])
+        alpha = rows[self.alpha.id]
+        self.assertEqual(alpha["name"], "DT Alpha")
+        self.assertEqual(alpha["company"], "Kaveri Mills")
+        self.assertEqual(alpha["mobile"], "+91 98450 00001")
+        self.assertEqual(alpha["phone"], "+91 80 4123 0001")
+        # The mobile is the number to call, in E.164.
+        self.assertEqual(alpha["call_number"], "+919845000001")
+        self.assertEqual((alpha["status_value"], alpha["status_label"]), ("callback", "Callback Requested"))
+        self.assertFalse(alpha["last_call_date"])
+        self.assertEqual(rows[self.bravo.id]["call_number"], "+918041230002")
+        self.assertEqual(rows[self.bravo.id]["function"], "Buyer")
+        self.assertEqual(rows[self.charlie.id]["call_number"], "+919845000003")
+        self.assertEqual(rows[self.delta.id]["call_number"], "+919845000004")
+        self.assertEqual(rows[self.echo.id]["call_number"], "+919845000005")
+        self.assertFalse(rows[self.echo.id]["status_value"])
+
+    def test_last_call_is_shown(self):
+        self.dialer().log_call(self.bravo.id, status="voicemail", duration=12, list_key=self.shared_filter.id)
+        row = next(
+            r for r in self.dialer().get_page(self.shared_filter.id, 1, 25)["contacts"] if r["id"] == self.bravo.id
+        )
+        self.assertTrue(row["last_call_date"])
+        self.assertEqual(row["last_call_outcome"], "No Answer - Voicemail Left")
+
+    def test_preview_shows_the_first_five(self):
+        preview = self.dialer().get_preview(self.bulk_filter.id)
+        self.assertEqual(len(preview["contacts"]), 5)
+        self.assertEqual((preview["total"], preview["skipped_no_phone"]), (60, 7))
+
+    def test_open_first_holds_and_returns_the_card(self):
+        result = self.dialer().get_page(self.shared_filter.id, 1, 25, open_first=True)
+        card = result["current"]
+        self.assertEqual(card["contact"]["id"], self.alpha.id)
+        self.assertEqual(card["last_calls"], [])
+        hold = self.env["cold.call.hold"].search([("partner_id", "=", self.alpha.id)])
+        self.assertEqual(hold.user_id, self.rep)
+
+    def test_refresh_reports_changes_made_elsewhere(self):
+        rows = self.dialer().refresh_contacts([self.alpha.id, self.bravo.id])
+        self.assertEqual([row["callable"] for row in rows], [True, True])
+        self.alpha.x_cold_call_status = "meeting"
+        self.bravo.write({"phone": False})
+        rows = {row["id"]: row for row in self.dialer().refresh_contacts([self.alpha.id, self.bravo.id])}
+        self.assertEqual(rows[self.alpha.id]["status_label"], "Meeting Booked")
+        self.assertFalse(rows[self.bravo.id]["callable"])
+        with self.assertRaises(ValidationError):
+            self.dialer().refresh_contacts("1,2")
