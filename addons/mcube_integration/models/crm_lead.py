@@ -26,8 +26,9 @@ class CrmLead(models.Model):
     @api.depends("phone", "mobile", "country_id")
     def _compute_mcube_sanitized(self):
         normalize = self.env["mcube.payload"]._normalize_phone
+        default_country = self.env["mcube.payload"]._country()
         for lead in self:
-            country = lead.country_id or None
+            country = lead.country_id or default_country
             lead.mcube_phone_sanitized = normalize(lead.phone, country) if lead.phone else False
             lead.mcube_mobile_sanitized = normalize(lead.mobile, country) if lead.mobile else False
 

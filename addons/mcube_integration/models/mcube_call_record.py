@@ -1,10 +1,7 @@
-import psycopg2
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.tools import SQL
-
-from odoo.addons.queue_job.exception import RetryableJobError
 
 from .mcube_payload import MISSED_STATUSES
 
@@ -93,13 +90,19 @@ class McubeCallRecord(models.Model):
         payload = self.env["mcube.payload"]
         kind = payload._body_kind(event.content_type)
         data = payload._parse(payload._decode((event.payload or "").encode(), kind)[1])
-        customer = data["customer_number"]
+        country = payload._country()
+        numbers = {
+            fname: payload._normalize_phone(data[key], country) or data[key]
+            for fname, key in (
+                ("phone_number", "customer_number"),
+                ("virtual_number", "virtual_number"),
+                ("agent_phone", "agent_phone"),
+            )
+        }
         return {
+            **numbers,
             "call_id": data["call_id"],
             "direction": data["direction"],
-            "phone_number": payload._normalize_phone(customer) or customer,
-            "virtual_number": payload._normalize_phone(data["virtual_number"]) or data["virtual_number"],
-            "agent_phone": payload._normalize_phone(data["agent_phone"]) or data["agent_phone"],
             "agent_name": data["agent_name"],
             "group_name": data["group_name"],
             "raw_status": data["raw_status"],
@@ -114,18 +117,29 @@ class McubeCallRecord(models.Model):
 
     @api.model
     def _lock_call(self, call_id):
-        """The call's record, row-locked for this transaction. Two jobs for one new call
-        both try to create it: the unique call id makes the later one retry, and on
-        retry it finds the record."""
-        record = self.search([("call_id", "=", call_id)], limit=1)
-        if not record:
-            try:
-                with self.env.cr.savepoint():
-                    return self.create({"call_id": call_id})
-            except psycopg2.errors.UniqueViolation as error:
-                raise RetryableJobError(_("Call %s was recorded by a concurrent job.", call_id), seconds=1) from error
-        self.env.cr.execute(SQL("SELECT id FROM mcube_call_record WHERE id = %s FOR UPDATE", record.id))
-        return record
+        """The call's record, created if needed and row-locked for this transaction, so
+        that jobs for one call run one after the other. When another job created it after
+        this transaction started, PostgreSQL raises a serialization failure: the job is
+        retried and then sees the record. Expected conflicts are not logged as errors."""
+        now = fields.Datetime.now()
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO mcube_call_record (call_id, state, has_recording, duration,
+                                               create_uid, create_date, write_uid, write_date)
+                VALUES (%(call_id)s, 'ongoing', false, 0, %(uid)s, %(now)s, %(uid)s, %(now)s)
+                ON CONFLICT (call_id) DO NOTHING
+                """,
+                call_id=call_id,
+                uid=self.env.uid,
+                now=now,
+            ),
+            log_exceptions=False,
+        )
+        self.env.cr.execute(
+            SQL("SELECT id FROM mcube_call_record WHERE call_id = %s FOR UPDATE", call_id), log_exceptions=False
+        )
+        return self.browse(self.env.cr.fetchone()[0])
 
     def _merge_values(self, values, phase):
         """Values to write so that nothing moves backwards: empty values never erase,
@@ -167,10 +181,14 @@ class McubeCallRecord(models.Model):
             if user:
                 return user
         if agent_phone and agent_phone.startswith("+"):
-            normalize = self.env["mcube.payload"]._normalize_phone
+            payload = self.env["mcube.payload"]
+            country = payload._country()
             candidates = users.search([("share", "=", False), "|", ("phone", "!=", False), ("mobile", "!=", False)])
             for user in candidates:
-                if agent_phone in (normalize(user.phone), normalize(user.mobile)):
+                if agent_phone in (
+                    payload._normalize_phone(user.phone, country),
+                    payload._normalize_phone(user.mobile, country),
+                ):
                     return user
         return users
 

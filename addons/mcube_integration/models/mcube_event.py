@@ -87,7 +87,8 @@ class McubeEvent(models.Model):
                 remote_addr=remote_addr,
                 now=fields.Datetime.now(),
                 uid=self.env.uid,
-            )
+            ),
+            log_exceptions=False,
         )
         row = self.env.cr.fetchone()
         if not row:
@@ -112,7 +113,9 @@ class McubeEvent(models.Model):
         """Turn the event into its call record. Idempotent: the event row is locked and a
         done event is left alone, so a job requeued after a crash changes nothing twice."""
         self.ensure_one()
-        self.env.cr.execute(SQL("SELECT state FROM mcube_event WHERE id = %s FOR UPDATE", self.id))
+        self.env.cr.execute(
+            SQL("SELECT state FROM mcube_event WHERE id = %s FOR UPDATE", self.id), log_exceptions=False
+        )
         row = self.env.cr.fetchone()
         if not row or row[0] == "done":
             return

@@ -26,5 +26,6 @@ class McubePhoneLock(models.Model):
                 ON CONFLICT (phone) DO UPDATE SET phone = EXCLUDED.phone
                 """,
                 phone,
-            )
+            ),
+            log_exceptions=False,
         )

@@ -17,7 +17,8 @@ class ResPartner(models.Model):
     @api.depends("phone", "mobile", "country_id")
     def _compute_mcube_sanitized(self):
         normalize = self.env["mcube.payload"]._normalize_phone
+        default_country = self.env["mcube.payload"]._country()
         for partner in self:
-            country = partner.country_id or None
+            country = partner.country_id or default_country
             partner.mcube_phone_sanitized = normalize(partner.phone, country) if partner.phone else False
             partner.mcube_mobile_sanitized = normalize(partner.mobile, country) if partner.mobile else False
