@@ -270,9 +270,14 @@ export class DialerModel {
             return;
         }
         await this._run(async () => {
-            const result = await this.orm.call(MODEL, "open_contact", [this.pendingIdsAfterCurrent()], {
-                release_partner_id: currentId,
-            });
+            const result = await this.orm.call(
+                MODEL,
+                "open_contact",
+                [this.pendingIdsAfterCurrent()],
+                {
+                    release_partner_id: currentId,
+                }
+            );
             if (this.rowState(currentId).state === "pending") {
                 this.state.rows[currentId] = { state: "skipped" };
             }
@@ -354,9 +359,17 @@ export class DialerModel {
                     this.state.rows[contact.id] = { ...this.rowState(contact.id), updated: true };
                 }
                 if (row.held_by && rowState.state === "pending") {
-                    this.state.rows[contact.id] = { ...this.rowState(contact.id), state: "held", heldBy: row.held_by };
+                    this.state.rows[contact.id] = {
+                        ...this.rowState(contact.id),
+                        state: "held",
+                        heldBy: row.held_by,
+                    };
                 } else if (!row.held_by && rowState.state === "held") {
-                    this.state.rows[contact.id] = { ...this.rowState(contact.id), state: "pending", heldBy: false };
+                    this.state.rows[contact.id] = {
+                        ...this.rowState(contact.id),
+                        state: "pending",
+                        heldBy: false,
+                    };
                 }
                 this._updateContact(row);
             }
@@ -402,7 +415,11 @@ export class DialerModel {
 
     stopCall() {
         if (this.state.call.running) {
-            Object.assign(this.state.call, { running: false, elapsed: this.callSeconds, startedAt: null });
+            Object.assign(this.state.call, {
+                running: false,
+                elapsed: this.callSeconds,
+                startedAt: null,
+            });
         }
     }
 

@@ -32,7 +32,10 @@ export class PageList extends Component {
             return { label: _t("calling"), className: "text-bg-primary" };
         }
         if (rowState.state === "held") {
-            return { label: _t("held by %s", rowState.heldBy || "?"), className: "text-bg-warning" };
+            return {
+                label: _t("held by %s", rowState.heldBy || "?"),
+                className: "text-bg-warning",
+            };
         }
         if (rowState.state === "done" && rowState.outcome) {
             return { label: rowState.outcome, className: badges.done.className };

@@ -78,14 +78,16 @@ registry.category("web_tour.tours").add("cold_call_dialer_calling", {
         },
         {
             content: "The called contact is marked done with its outcome",
-            trigger: ".o_cold_call_page_contact[data-state='done']:contains('Tour Alpha'):contains('Callback Requested')",
+            trigger:
+                ".o_cold_call_page_contact[data-state='done']:contains('Tour Alpha'):contains('Callback Requested')",
             extra_trigger: ".o_cold_call_tally_calls:contains('1')",
             isCheck: true,
         },
         {
             content: "The form is empty again for the next call",
             trigger: "textarea.o_cold_call_note_input:propValue('')",
-            extra_trigger: ".o_cold_call_outcome.active:not(:visible), .o_cold_call_outcomes:not(:has(.active))",
+            extra_trigger:
+                ".o_cold_call_outcome.active:not(:visible), .o_cold_call_outcomes:not(:has(.active))",
             isCheck: true,
         },
     ],
