@@ -27,7 +27,7 @@ class McubeCallRecord(models.Model):
         readonly=True,
         help="Completed once the hangup event is in; never goes back to ongoing.",
     )
-    lead_id = fields.Many2one("crm.lead", string="Lead", index=True, readonly=True, ondelete="set null")
+    lead_id = fields.Many2one("crm.lead", index=True, readonly=True, ondelete="set null")
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True, ondelete="set null")
     user_id = fields.Many2one("res.users", string="Salesperson", index=True, readonly=True, ondelete="set null")
     phone_number = fields.Char(index=True, readonly=True, help="The customer's number, in E.164 when it is one.")
@@ -56,7 +56,7 @@ class McubeCallRecord(models.Model):
     has_recording = fields.Boolean(compute="_compute_has_recording", store=True)
     disconnected_by = fields.Char(readonly=True)
     refid = fields.Char(string="Reference", readonly=True, help="Echo of the refid sent with a click-to-call.")
-    event_ids = fields.One2many("mcube.event", "call_record_id", string="Events", readonly=True)
+    event_ids = fields.One2many("mcube.event", "call_record_id", readonly=True)
 
     _sql_constraints = [
         ("call_id_unique", "UNIQUE(call_id)", "A call is recorded once per MCUBE call id."),

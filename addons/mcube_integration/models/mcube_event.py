@@ -51,7 +51,7 @@ class McubeEvent(models.Model):
     )
     attempts = fields.Integer(readonly=True, help="Processing runs that ended (done or failed).")
     last_error = fields.Text(readonly=True)
-    call_record_id = fields.Many2one("mcube.call.record", string="Call Record", readonly=True, ondelete="set null")
+    call_record_id = fields.Many2one("mcube.call.record", readonly=True, ondelete="set null")
 
     _sql_constraints = [
         (
