@@ -577,15 +577,17 @@ class ColdCallDialer(models.AbstractModel):
             status = partner[STATUS_FIELD] if has_status else False
             hold = holds.get(partner.id)
             held_by_other = hold and hold.user_id.id != self.env.uid
+            phone, phone_e164 = self._phone_formats(partner.phone, country)
+            mobile, mobile_e164 = self._phone_formats(partner.mobile, country)
             rows.append(
                 {
                     "id": partner.id,
                     "name": partner.name or partner.display_name,
                     "company": partner.parent_id.name or partner.company_name or "",
                     "function": partner.function or "",
-                    "phone": self._format_phone(partner.phone, country),
-                    "mobile": self._format_phone(partner.mobile, country),
-                    "call_number": self._e164(partner.mobile, country) or self._e164(partner.phone, country),
+                    "phone": phone,
+                    "mobile": mobile,
+                    "call_number": mobile_e164 or phone_e164,
                     "status_value": status or False,
                     "status_label": labels.get(status, status) if status else False,
                     "last_call_date": fields.Datetime.to_string(partner.cold_call_last_date),
@@ -600,30 +602,28 @@ class ColdCallDialer(models.AbstractModel):
         return [*PAGE_FIELDS, STATUS_FIELD] if options else PAGE_FIELDS
 
     @api.model
-    def _format_phone(self, number, country):
-        if not number:
-            return ""
-        return phone_validation.phone_format(
-            number, country.code, country.phone_code, force_format="INTERNATIONAL", raise_exception=False
-        )
+    def _phone_formats(self, number, country):
+        """(number to display, number to dial in E.164) of a typed phone number, parsed once.
 
-    @api.model
-    def _e164(self, number, country):
-        """The number in E.164 for ``tel:`` links. A number that fails validation (a new range, a
-        typo) is still put in E.164 when it parses, and dialled as typed otherwise."""
+        A number that fails validation (a new range, a reserved one) is shown as typed and still
+        dialled in E.164 when it has a possible length, as typed otherwise.
+        """
         if not number:
-            return False
+            return "", False
         try:
-            return phone_validation.phone_format(
-                number, country.code, country.phone_code, force_format="E164", raise_exception=True
-            )
+            parsed = phone_validation.phone_parse(number, country.code)
         except UserError:
-            pass
-        try:
-            parsed = phonenumbers.parse(number, country.code or None)
-        except phonenumbers.NumberParseException:
-            return re.sub(r"[^\d+]", "", number) or False
-        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+            try:
+                parsed = phonenumbers.parse(number, country.code or None)
+            except phonenumbers.NumberParseException:
+                parsed = None
+            if parsed is None or not phonenumbers.is_possible_number(parsed):
+                return number, re.sub(r"[^\d+]", "", number) or False
+            return number, phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+        return (
+            phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL),
+            phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164),
+        )
 
     @api.model
     def _card(self, partner, options):

@@ -76,6 +76,21 @@ class TestPage(DialerCase):
         self.assertEqual(rows[self.echo.id]["call_number"], "+919845000005")
         self.assertFalse(rows[self.echo.id]["status_value"])
 
+    def test_numbers_that_fail_validation_are_still_dialable(self):
+        uk = self.env.ref("base.uk")
+        odd = self.env["res.partner"].create(
+            [
+                {"name": "DT Odd Drama", "mobile": "07700 900123", "country_id": uk.id},
+                {"name": "DT Odd Words", "phone": "ask reception: 4421", "country_id": self.india.id},
+            ]
+        )
+        odd.category_id = self.tag
+        rows = {row["id"]: row for row in self.dialer().get_page(self.shared_filter.id, 1, 25)["contacts"]}
+        drama, words = (rows[partner.id] for partner in odd)
+        # A reserved (fictional) UK range: shown as typed, dialled in E.164 all the same.
+        self.assertEqual((drama["mobile"], drama["call_number"]), ("07700 900123", "+447700900123"))
+        self.assertEqual((words["phone"], words["call_number"]), ("ask reception: 4421", "4421"))
+
     def test_last_call_is_shown(self):
         self.dialer().log_call(self.bravo.id, status="voicemail", duration=12, list_key=self.shared_filter.id)
         row = next(

@@ -2,6 +2,7 @@ from odoo.tests import HttpCase, tagged
 
 from .common import DialerFixturesMixin
 
+
 class DialerTourCase(DialerFixturesMixin, HttpCase):
     """A rep with a shared saved search of two prospects (and one without a phone)."""
 

@@ -149,10 +149,11 @@ export class DialerModel {
         if (!this.state.page) {
             this.state.pageSize = data.default_page_size;
         }
-        if (!this.selectedList || this.selectedList.error) {
-            const first = this.lists.find((list) => !list.error && list.count) || this.lists[0];
-            await this.selectList(first ? first.key : null);
+        let selected = this.selectedList;
+        if (!selected || selected.error) {
+            selected = this.lists.find((list) => !list.error && list.count) || this.lists[0];
         }
+        await this.selectList(selected ? selected.key : null);
     }
 
     async selectList(key) {
@@ -248,11 +249,17 @@ export class DialerModel {
             this._applySkipped(result.skipped);
             if (result.current) {
                 this._setCurrent(result.current);
-            } else {
-                this.notification.add(_t("This contact cannot be called right now."), {
-                    type: "warning",
-                });
+                return;
             }
+            const contact = this.contacts.find((c) => c.id === contactId);
+            const skipped = (result.skipped || []).find((s) => s.id === contactId);
+            const name = contact ? contact.name : "";
+            this.notification.add(
+                skipped && skipped.reason === "held"
+                    ? _t("%(name)s is held by %(user)s.", { name, user: skipped.held_by })
+                    : _t("%s cannot be called any more.", name),
+                { type: "warning" }
+            );
         });
     }
 
