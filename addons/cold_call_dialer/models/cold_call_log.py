@@ -32,7 +32,9 @@ class ColdCallLog(models.Model):
     )
     status_value = fields.Char("Outcome Code", readonly=True)
     status_label = fields.Char("Outcome", readonly=True, help="Empty for calls logged in notes-only mode.")
-    duration = fields.Integer("Duration (s)", group_operator="avg", readonly=True)
+    duration = fields.Integer(
+        "Duration (s)", group_operator="avg", readonly=True, help="Talk time in seconds, averaged in the reports."
+    )
     connected = fields.Boolean(
         readonly=True, help="The outcome counts as having reached someone; drives the connect rate."
     )

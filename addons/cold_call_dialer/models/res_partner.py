@@ -46,5 +46,6 @@ class ResPartner(models.Model):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("cold_call_dialer.cold_call_log_action")
         action["domain"] = [("partner_id", "=", self.id)]
+        action["views"] = [(False, "tree"), (False, "form")]
         action["context"] = {"default_partner_id": self.id}
         return action

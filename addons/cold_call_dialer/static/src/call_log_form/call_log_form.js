@@ -1,6 +1,6 @@
 /** @odoo-module **/
 
-import { Component, useRef, useState } from "@odoo/owl";
+import { Component, useState } from "@odoo/owl";
 import { DateTimeInput } from "@web/core/datetime/datetime_input";
 import { useHotkey } from "@web/core/hotkeys/hotkey_hook";
 import { deserializeDate, serializeDate, today } from "@web/core/l10n/dates";
@@ -19,7 +19,6 @@ export class CallLogForm extends Component {
 
     setup() {
         this.state = useState(this.props.model.state);
-        this.noteRef = useRef("note");
         this.outcomeKeys = OUTCOME_KEYS;
         OUTCOME_KEYS.forEach((key, index) => {
             useHotkey(key, () => this.pickOutcome(index));

@@ -45,7 +45,6 @@ export class DialerModel {
     _initialState() {
         return {
             screen: "lists",
-            loaded: false,
             quickLists: [],
             filters: [],
             statusOptions: [],
@@ -64,7 +63,6 @@ export class DialerModel {
             busy: false,
             saving: false,
             error: null,
-            pageDone: false,
             tally: { calls: 0, talkTime: 0, connected: 0, outcomes: {} },
         };
     }
@@ -138,7 +136,6 @@ export class DialerModel {
     async loadLists() {
         const data = await this.orm.call(MODEL, "get_filters", []);
         Object.assign(this.state, {
-            loaded: true,
             quickLists: data.quick_lists,
             filters: data.filters,
             statusOptions: data.status_options,
@@ -400,7 +397,6 @@ export class DialerModel {
             page: null,
             rows: {},
             current: null,
-            pageDone: false,
             error: null,
             form: this._emptyForm(),
         });
@@ -489,7 +485,6 @@ export class DialerModel {
         this.state.current = card || null;
         this.state.form = this._emptyForm();
         this.state.error = null;
-        this.state.pageDone = !card;
         if (card) {
             this._updateContact(card.contact);
         }
