@@ -31,7 +31,11 @@ class McubeCase:
         params.set_param("mcube_integration.timezone", "Asia/Kolkata")
         for key in ("allowed_ips", "default_user_id", "default_team_id"):
             params.set_param(f"mcube_integration.{key}", False)
-        # Demo data gives the sample DID to the demo user: the tests own it.
+        # Start from no MCUBE data (samples may have been posted to this database) and no
+        # lead to match; demo data gives the sample DID to the demo user: the tests own it.
+        cls.env["mcube.event"].search([]).unlink()
+        cls.env["mcube.call.record"].search([]).unlink()
+        cls.env["crm.lead"].with_context(active_test=False).search([]).unlink()
         cls.env["res.users"].search([("mcube_virtual_number", "!=", False)]).mcube_virtual_number = False
         cls.salesman_did = new_test_user(
             cls.env, login="mcube_did", name="Dee Did", groups="sales_team.group_sale_salesman"

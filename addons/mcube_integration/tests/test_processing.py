@@ -169,7 +169,7 @@ class TestProcessing(McubeCase, TransactionCase):
         self.ingest(sample(HANGUP, callid="F-landline", callto="08045678999"))
         self.assertEqual(self.record_of("F-landline").lead_id, other)
 
-    def test_most_recently_active_open_lead_wins_and_won_lost_are_skipped(self):
+    def test_most_recently_active_open_lead_wins_and_closed_leads_do_not_match(self):
         older = self.env["crm.lead"].create({"name": "Older", "phone": "9844444444", "type": "opportunity"})
         newer = self.env["crm.lead"].create({"name": "Newer", "phone": "9844444444", "type": "opportunity"})
         self.env.cr.execute("UPDATE crm_lead SET write_date = write_date - interval '1 day' WHERE id = %s", [older.id])

@@ -7,6 +7,7 @@ import psycopg2
 
 import odoo
 from odoo.modules.registry import Registry
+from odoo.sql_db import TestCursor
 from odoo.tests import HttpCase, tagged
 from odoo.tools import config, mute_logger
 
@@ -201,6 +202,15 @@ class TestWebhook(McubeCase, HttpCase):
         self.assert_refused(response, 503, "unavailable")
         self.assertEqual(response.headers["Retry-After"], "30")
         self.assertEqual(self.state(), before)
+
+    @mute_logger("odoo.http")
+    def test_no_2xx_when_the_commit_fails(self):
+        """Odoo commits the request's transaction before sending the answer: a failed commit
+        is an error MCUBE retries, never an 'accepted' for an event that was not stored."""
+        with patch.object(TestCursor, "commit", side_effect=psycopg2.OperationalError("could not commit")):
+            response = self.post(sample("inbound_call_start"))
+        self.assertEqual(response.status_code, 500)
+        self.assertEqual(self.env["mcube.event"].search_count([("call_id", "=", "MC-20251113-000123")]), 0)
 
     @mute_logger("odoo.http")
     def test_503_when_the_database_is_down(self):
