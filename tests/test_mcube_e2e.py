@@ -4,10 +4,14 @@ Every delivery must end up exactly once as a call record, whatever the order of 
 phases of a call, replays, concurrent identical deliveries, or a crash of Odoo mid-way.
 """
 
+import contextlib
 import json
+import os
 import random
 import secrets
 import signal
+import socket
+import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -15,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 from mcube import configure_token, event, post
+from odoo_server import OdooServer, free_port
 
 EVENT = "mcube.event"
 RECORD = "mcube.call.record"
@@ -168,3 +173,75 @@ def test_nothing_is_lost_when_odoo_is_killed(odoo_server, rpc, token, salesperso
     rpc = odoo_server.session()
     assert wait_until_processed(rpc, prefix, 120) == {"done": 120}
     check_outcome(rpc, prefix, 60, 30, salesperson)
+
+
+class ServerWithMcube(OdooServer):
+    """Odoo with mcube_integration loaded server-wide, as CONFIGURE.md recommends."""
+
+    def command(self):
+        return [*super().command(), "--load=base,web,queue_job,mcube_integration"]
+
+
+class TcpProxy:
+    """Forwards a local port to PostgreSQL: stopping it is, for the Odoo using that port,
+    PostgreSQL going down (open connections cut, new ones refused); starting it again is
+    PostgreSQL back."""
+
+    def __init__(self, host, port):
+        self.target = (host, int(port))
+        self.port = free_port()
+        self.listener = None
+        self.sockets = []
+
+    def start(self):
+        self.listener = socket.create_server(("127.0.0.1", self.port))
+        threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
+        return self
+
+    def stop(self):
+        for sock in [self.listener, *self.sockets]:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+        self.sockets.clear()
+
+    def _accept(self, listener):
+        while True:
+            try:
+                client, _address = listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(self.target)
+            self.sockets += [client, upstream]
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pump(source, sink):
+        with contextlib.suppress(OSError):
+            while data := source.recv(65536):
+                sink.sendall(data)
+
+
+def test_503_while_postgresql_is_down_then_accepted(odoo_server, rpc, token, tmp_path):
+    """PostgreSQL goes away under a running Odoo: MCUBE gets 503 (retry later), nothing is
+    stored; when it is back, the retried delivery is accepted and processed."""
+    prefix = f"E2E-{secrets.token_hex(2)}"
+    proxy = TcpProxy(os.environ.get("PGHOST", "localhost"), os.environ.get("PGPORT", "5432")).start()
+    server = ServerWithMcube(odoo_server.db, tmp_path / "odoo-db-restart.log", db_port=proxy.port)
+    try:
+        server.start()
+        assert post(server.url, token, event(f"{prefix}-0001")).status_code == 202
+        proxy.stop()
+        for _attempt in range(3):
+            response = post(server.url, token, event(f"{prefix}-0002"))
+            assert response.status_code == 503, response.text
+            assert response.json() == {"error": "The database is unavailable."}
+            assert response.headers["Retry-After"] == "30"
+        proxy.start()
+        assert post(server.url, token, event(f"{prefix}-0002")).status_code == 202
+        assert post(server.url, token, event(f"{prefix}-0001")).status_code == 200
+    finally:
+        server.stop()
+        proxy.stop()
+    assert wait_until_processed(rpc, prefix, 2) == {"done": 2}
