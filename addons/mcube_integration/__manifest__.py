@@ -22,5 +22,10 @@
     "demo": [
         "demo/mcube_integration_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "mcube_integration/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
 }

@@ -159,10 +159,13 @@ class McubeCallRecord(models.Model):
         """Link the lead and the salesperson still missing: DID owner, then agent phone,
         then the lead owner, then the Settings default; an owned lead keeps its owner."""
         self.ensure_one()
+        lead = self.lead_id
+        lead_missing = not lead and (self.phone_number or "").startswith("+")
+        if self.user_id and not lead_missing and (not lead or lead.user_id):
+            return
         agent = self._find_salesperson(self.virtual_number, self.agent_phone)
         default_user = self._default_salesperson()
-        lead = self.lead_id
-        if not lead and (self.phone_number or "").startswith("+"):
+        if lead_missing:
             lead = self._find_lead_by_phone(self.phone_number) or self._create_lead(agent or default_user)
             self.write({"lead_id": lead.id, "partner_id": lead.partner_id.id})
         if lead and not lead.user_id and (agent or default_user):

@@ -125,6 +125,8 @@ class McubeEvent(models.Model):
                 record = self.env["mcube.call.record"]._upsert_from_event(self)
         except Exception as error:
             if self._is_transient(error) and not self._is_last_attempt():
+                if isinstance(error, RetryableJobError):
+                    raise
                 raise RetryableJobError(str(error)) from error
             _logger.warning("MCUBE event %s failed: %s", self.id, error, exc_info=not self._is_transient(error))
             self.write({"state": "failed", "attempts": self.attempts + 1, "last_error": self._error_text(error)})

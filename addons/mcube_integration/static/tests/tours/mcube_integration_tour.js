@@ -1,0 +1,56 @@
+/** @odoo-module **/
+
+import { registry } from "@web/core/registry";
+import { stepUtils } from "@web_tour/tour_service/tour_utils";
+
+registry.category("web_tour.tours").add("mcube_integration_call_records", {
+    test: true,
+    url: "/web",
+    steps: () => [
+        stepUtils.showAppsMenuItem(),
+        {
+            content: "Open CRM",
+            trigger: '.o_app[data-menu-xmlid="crm.crm_menu_root"]',
+        },
+        {
+            content: "Open the MCUBE menu",
+            trigger: '.o_menu_sections button:contains("MCUBE")',
+        },
+        {
+            content: "Open the call records",
+            trigger: '.dropdown-item[data-menu-xmlid="mcube_integration.mcube_integration_menu_call_records"]',
+        },
+        {
+            content: "Open the call from the sample number",
+            trigger: '.o_data_row td[name="phone_number"]:contains("+919876543210")',
+        },
+        {
+            content: "The agent name is shown as text, not as HTML",
+            trigger: '.o_field_widget[name="agent_name"]:contains("<b>Priya</b>"):not(:has(b))',
+            isCheck: true,
+        },
+        {
+            content: "The recording opens in a new tab",
+            trigger: '.o_field_widget[name="recording_url"] a[target="_blank"][href="https://rec.example.com/MC-1.wav"]',
+            isCheck: true,
+        },
+        {
+            content: "Open the lead of the call",
+            trigger: '.o_field_widget[name="lead_id"] a',
+        },
+        {
+            content: "The lead counts its calls",
+            trigger: '.oe_stat_button[name="action_view_mcube_calls"]:contains("1")',
+            isCheck: true,
+        },
+        {
+            content: "Open the Calls tab",
+            trigger: 'a.nav-link[name="mcube_calls"]',
+        },
+        {
+            content: "The call is listed with its recording link",
+            trigger: '.o_field_widget[name="mcube_call_record_ids"] td[name="recording_url"] a[target="_blank"]',
+            isCheck: true,
+        },
+    ],
+});

@@ -1,0 +1,12 @@
+from odoo.tests import HttpCase, tagged
+
+from .common import McubeCase, sample
+
+
+@tagged("post_install", "-at_install")
+class TestUi(McubeCase, HttpCase):
+    def test_salesperson_browses_calls_and_lead(self):
+        self.ingest(
+            sample("inbound_answered_hangup", agentname="<b>Priya</b>", filename="https://rec.example.com/MC-1.wav")
+        )
+        self.start_tour("/web", "mcube_integration_call_records", login="mcube_did")
