@@ -239,6 +239,7 @@ class ColdCallDialer(models.AbstractModel):
             raise UserError(_("Type a note: without the outcome field, the note is what gets logged."))
         duration = self._check_duration(duration)
         activity_values = self._check_follow_up(follow_up) if follow_up else None
+        next_partner_ids = self._check_ids(next_partner_ids or [])
         list_name, ir_filter = self._list_label(list_key)
         call_date = fields.Datetime.now()
         with self.env.cr.savepoint():
@@ -704,10 +705,13 @@ class ColdCallDialer(models.AbstractModel):
 
     @api.model
     def _check_ids(self, partner_ids):
+        """Contact ids sent by the screen: a list of ids, a page at most."""
         if not isinstance(partner_ids, list | tuple) or not all(
             isinstance(pid, int) and not isinstance(pid, bool) for pid in partner_ids
         ):
             raise ValidationError(_("Contacts must be given as a list of ids."))
+        if len(partner_ids) > max(PAGE_SIZES):
+            raise ValidationError(_("At most %s contacts can be handled at once.", max(PAGE_SIZES)))
         return list(partner_ids)
 
     # ------------------------------------------------------------------

@@ -60,6 +60,11 @@ class TestAccess(DialerCase):
         # The last call shown on the contact counts every rep's calls.
         self.assertEqual(self.bravo.with_user(self.rep).cold_call_last_outcome, "Meeting Booked")
 
+    def test_calls_button_on_the_contact(self):
+        action = self.alpha.with_user(self.rep).action_view_cold_calls()
+        self.assertEqual(action["res_model"], "cold.call.log")
+        self.assertEqual(self.env["cold.call.log"].with_user(self.rep).search(action["domain"]).partner_id, self.alpha)
+
     def test_holds_are_read_only_for_reps(self):
         self.dialer(self.rep).open_contact([self.charlie.id])
         hold = self.env["cold.call.hold"].with_user(self.rep_two).search([("partner_id", "=", self.charlie.id)])

@@ -160,6 +160,8 @@ class TestLogCall(DialerCase):
             ({"follow_up": self.follow_up(user_id=999999)}, ValidationError),
             ({"follow_up": "tomorrow"}, ValidationError),
             ({"list_key": "everyone"}, UserError),
+            ({"next_partner_ids": "2,3"}, ValidationError),
+            ({"next_partner_ids": list(range(1, 300))}, ValidationError),
         ]
         for kwargs, error in bad_calls:
             with self.subTest(kwargs=kwargs), self.assertRaises(error):
