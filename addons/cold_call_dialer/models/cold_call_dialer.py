@@ -459,15 +459,18 @@ class ColdCallDialer(models.AbstractModel):
 
     @api.model
     def _describe_filter_error(self, error):
+        """A one-line reason for a broken saved search, without safe_eval's or PostgreSQL's wrapping."""
         if isinstance(error, UserError):
-            return error.args[0]
-        message = str(error)
-        match = SAFE_EVAL_ERROR.match(message)
-        if match:
-            message = f"{match.group(1)}: {match.group(2)}"
+            message = error.args[0]
         elif isinstance(error, psycopg2.Error):
-            message = (error.pgerror or message).strip().splitlines()[0]
-        return _("This saved search cannot be used: %s", message.strip().splitlines()[0] if message else error)
+            message = error.pgerror or str(error)
+        else:
+            message = str(error)
+            match = SAFE_EVAL_ERROR.match(message)
+            if match:
+                message = f"{match.group(1)}: {match.group(2)}"
+        reason = message.strip().splitlines()[0] if message.strip() else type(error).__name__
+        return _("This saved search cannot be used: %s", reason)
 
     @api.model
     def _resolve_list(self, list_key):
@@ -478,8 +481,7 @@ class ColdCallDialer(models.AbstractModel):
                 return name, domain, self.env["ir.filters"]
         ir_filter = self._list_filter(list_key)
         try:
-            with self.env.cr.savepoint(flush=False):
-                domain = self._filter_domain(ir_filter, eval_context)
+            domain = self._filter_domain(ir_filter, eval_context)
         except FILTER_ERRORS as error:
             raise UserError(self._describe_filter_error(error)) from error
         return ir_filter.name, domain, ir_filter

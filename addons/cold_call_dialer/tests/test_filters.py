@@ -5,6 +5,7 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tests.common import new_test_user
+from odoo.tools import mute_logger
 from odoo.tools.safe_eval import safe_eval
 
 from .common import DialerCase
@@ -83,13 +84,18 @@ class TestFilters(DialerCase):
         self.make_filter("DT unknown name", "[('user_id', '=', my_own_id)]")
         self.make_filter("DT not python", "[('name', '=', ")
         self.make_filter("DT not a list", "42")
-        lists = self.lists_by_name()
-        for name in ("DT unknown field", "DT unknown name", "DT not python", "DT not a list"):
+        # Fails in PostgreSQL itself; listed first, so the searches after it prove the transaction survived.
+        self.make_filter("DT a bad id", "[('id', 'in', [1, 'x'])]")
+        with mute_logger("odoo.sql_db"):
+            lists = self.lists_by_name()
+        for name in ("DT unknown field", "DT unknown name", "DT not python", "DT not a list", "DT a bad id"):
             with self.subTest(name=name):
                 self.assertIs(lists[name]["count"], False)
                 self.assertTrue(lists[name]["error"])
         self.assertIn("x_no_such_field", lists["DT unknown field"]["error"])
         self.assertIn("my_own_id", lists["DT unknown name"]["error"])
+        self.assertIn("not a list", lists["DT not a list"]["error"])
+        self.assertIn("integer", lists["DT a bad id"]["error"])
         # The good list still works next to the broken ones.
         self.assertEqual(lists["DT prospects"]["count"], 5)
 
