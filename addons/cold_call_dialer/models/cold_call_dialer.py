@@ -176,17 +176,19 @@ class ColdCallDialer(models.AbstractModel):
         return result
 
     @api.model
-    def open_contact(self, partner_ids, release_partner_id=False):
+    def open_contact(self, partner_ids, release_partner_id=False, keep_on_failure=False):
         """Open the first of ``partner_ids`` that is still callable and not held by another rep.
 
-        Used for Skip (which releases the contact skipped), Previous and picking a contact in
-        the list. Returns the contact card as ``current`` (False when none is free) and the
-        contacts passed over with the reason.
+        Used for Skip, Previous and picking a contact in the list. Returns the contact card as
+        ``current`` (False when none is free) and the contacts passed over with the reason.
+        ``release_partner_id`` (the contact the rep leaves) is given back to the other reps,
+        unless ``keep_on_failure`` and no contact could be opened: the rep then stays on it.
         """
         self._check_dialer_user()
-        if release_partner_id:
-            self._release_hold(release_partner_id)
         current, skipped = self._open_first_available(partner_ids)
+        leaving = release_partner_id and (not current or current["contact"]["id"] != release_partner_id)
+        if leaving and (current or not keep_on_failure):
+            self._release_hold(release_partner_id)
         return {"current": current, "skipped": skipped}
 
     @api.model

@@ -63,6 +63,19 @@ class TestHolds(DialerCase):
             self.dialer(self.rep_two).open_contact([self.alpha.id])["current"]["contact"]["id"], self.alpha.id
         )
 
+    def test_failed_jump_keeps_the_current_contact(self):
+        self.dialer(self.rep_two).open_contact([self.bravo.id])
+        self.dialer(self.rep).open_contact([self.alpha.id])
+        result = self.dialer(self.rep).open_contact(
+            [self.bravo.id], release_partner_id=self.alpha.id, keep_on_failure=True
+        )
+        self.assertFalse(result["current"])
+        self.assertEqual(self.hold(self.alpha).user_id, self.rep)
+        # Skipping the last contact of a page gives it back even though nothing else opens.
+        result = self.dialer(self.rep).open_contact([self.bravo.id], release_partner_id=self.alpha.id)
+        self.assertFalse(result["current"])
+        self.assertFalse(self.hold(self.alpha))
+
     def test_release_only_gives_back_own_holds(self):
         self.dialer(self.rep).open_contact([self.alpha.id])
         self.dialer(self.rep_two).release_contact(self.alpha.id)

@@ -242,6 +242,7 @@ export class DialerModel {
         await this._run(async () => {
             const result = await this.orm.call(MODEL, "open_contact", [[contactId]], {
                 release_partner_id: this._releasableId(),
+                keep_on_failure: true,
             });
             this._applySkipped(result.skipped);
             if (result.current) {
