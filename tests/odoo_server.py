@@ -18,11 +18,26 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def odoo_options(db_port=None):
+    """The command-line options scripts/common.sh gives Odoo on this machine."""
+    return [
+        "-c",
+        os.environ["ODOO_CONF"],
+        f"--addons-path={os.environ['ODOO_ADDONS_PATH']}",
+        f"--data-dir={os.environ['ODOO_DATA_DIR']}",
+        f"--db_host={os.environ.get('PGHOST', 'localhost')}",
+        f"--db_port={db_port or os.environ.get('PGPORT', '5432')}",
+        f"--db_user={os.environ.get('PGUSER', 'odoo')}",
+        f"--db_password={os.environ.get('PGPASSWORD', 'odoo')}",
+    ]
+
+
 class OdooServer:
     """An Odoo server process with prefork workers and the job runner, started and stopped by tests."""
 
-    def __init__(self, db, log_path, db_port=None):
+    def __init__(self, db, log_path, db_port=None, extra_args=()):
         self.db = db
+        self.extra_args = list(extra_args)
         self.db_port = db_port or os.environ.get("PGPORT", "5432")
         self.log_path = log_path
         self.port = free_port()
@@ -30,18 +45,10 @@ class OdooServer:
         self.proc = None
 
     def command(self):
-        src = os.environ["ODOO_SRC"]
         return [
             os.environ["ODOO_PYTHON"],
-            f"{src}/odoo-bin",
-            "-c",
-            os.environ["ODOO_CONF"],
-            f"--addons-path={os.environ['ODOO_ADDONS_PATH']}",
-            f"--data-dir={os.environ['ODOO_DATA_DIR']}",
-            f"--db_host={os.environ.get('PGHOST', 'localhost')}",
-            f"--db_port={self.db_port}",
-            f"--db_user={os.environ.get('PGUSER', 'odoo')}",
-            f"--db_password={os.environ.get('PGPASSWORD', 'odoo')}",
+            f"{os.environ['ODOO_SRC']}/odoo-bin",
+            *odoo_options(self.db_port),
             "-d",
             self.db,
             f"--db-filter=^{self.db}$",
@@ -50,6 +57,7 @@ class OdooServer:
             "--workers=2",
             "--max-cron-threads=1",
             "--log-level=info",
+            *self.extra_args,
         ]
 
     def start(self, timeout=60):
@@ -62,7 +70,7 @@ class OdooServer:
             try:
                 if requests.get(f"{self.url}/web/health", timeout=2).status_code == 200:
                     return self
-            except requests.ConnectionError:
+            except requests.RequestException:
                 pass
             time.sleep(0.3)
         raise RuntimeError(f"Odoo did not answer within {timeout}s; see {self.log_path}")
