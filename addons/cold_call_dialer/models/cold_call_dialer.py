@@ -1,4 +1,5 @@
 import datetime
+import functools
 import math
 import re
 from types import SimpleNamespace
@@ -89,6 +90,32 @@ def _web_datetime_namespace(tz):
     return SimpleNamespace(date=datetime.date, datetime=WebDateTime, time=datetime.time, timedelta=datetime.timedelta)
 
 
+@functools.lru_cache(maxsize=4096)
+def phone_formats(number, country_code):
+    """(number to display, number to dial in E.164) of a typed phone number.
+
+    A number that fails validation (a new range, a reserved one) is shown as typed and still
+    dialled in E.164 when it has a possible length, as typed otherwise. Cached: a page shows the
+    same numbers again and again, and parsing them is most of the cost of a page.
+    """
+    if not number:
+        return "", False
+    try:
+        parsed = phone_validation.phone_parse(number, country_code)
+    except UserError:
+        try:
+            parsed = phonenumbers.parse(number, country_code or None)
+        except phonenumbers.NumberParseException:
+            parsed = None
+        if parsed is None or not phonenumbers.is_possible_number(parsed):
+            return number, re.sub(r"[^\d+]", "", number) or False
+        return number, phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    return (
+        phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL),
+        phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164),
+    )
+
+
 class ColdCallDialer(models.AbstractModel):
     """Server side of the Dialer client action.
 
@@ -151,7 +178,7 @@ class ColdCallDialer(models.AbstractModel):
     def get_preview(self, list_key):
         """The first contacts of a list, to check it before calling."""
         self._check_dialer_user()
-        return self._page(list_key, 1, PREVIEW_SIZE)
+        return self._page(list_key, 1, PREVIEW_SIZE, self._status_options())
 
     @api.model
     def get_page(self, list_key, page=1, page_size=DEFAULT_PAGE_SIZE, open_first=False, release_partner_id=False):
@@ -169,9 +196,10 @@ class ColdCallDialer(models.AbstractModel):
             raise ValidationError(_("The page number must be 1 or more."))
         if release_partner_id:
             self._release_hold(release_partner_id)
-        result = self._page(list_key, page, page_size)
+        options = self._status_options()
+        result = self._page(list_key, page, page_size, options)
         if open_first:
-            current, skipped = self._open_first_available([row["id"] for row in result["contacts"]])
+            current, skipped = self._open_first_available([row["id"] for row in result["contacts"]], options)
             result.update(current=current, skipped=skipped)
         return result
 
@@ -185,7 +213,7 @@ class ColdCallDialer(models.AbstractModel):
         unless ``keep_on_failure`` and no contact could be opened: the rep then stays on it.
         """
         self._check_dialer_user()
-        current, skipped = self._open_first_available(partner_ids)
+        current, skipped = self._open_first_available(partner_ids, self._status_options())
         leaving = release_partner_id and (not current or current["contact"]["id"] != release_partner_id)
         if leaving and (current or not keep_on_failure):
             self._release_hold(release_partner_id)
@@ -275,7 +303,7 @@ class ColdCallDialer(models.AbstractModel):
             )
             # Keep the contact just called away from the other reps for the hold time.
             self._acquire_hold(partner.id)
-        next_card, skipped = self._open_first_available(next_partner_ids) if next_partner_ids else (False, [])
+        next_card, skipped = self._open_first_available(next_partner_ids, options) if next_partner_ids else (False, [])
         return {
             "log_id": log.id,
             "contact": self._contact_rows(partner, options)[0],
@@ -522,9 +550,8 @@ class ColdCallDialer(models.AbstractModel):
         return expression.AND([HAS_PHONE_DOMAIN, [(STATUS_FIELD, "not in", do_not_call)]])
 
     @api.model
-    def _page(self, list_key, page, limit):
+    def _page(self, list_key, page, limit, options):
         name, domain, _ir_filter = self._resolve_list(list_key)
-        options = self._status_options()
         Partner = self.env["res.partner"]
         try:
             with self.env.cr.savepoint(flush=False):
@@ -582,8 +609,8 @@ class ColdCallDialer(models.AbstractModel):
             status = partner[STATUS_FIELD] if has_status else False
             hold = holds.get(partner.id)
             held_by_other = hold and hold.user_id.id != self.env.uid
-            phone, phone_e164 = self._phone_formats(partner.phone, country)
-            mobile, mobile_e164 = self._phone_formats(partner.mobile, country)
+            phone, phone_e164 = phone_formats(partner.phone, country.code)
+            mobile, mobile_e164 = phone_formats(partner.mobile, country.code)
             rows.append(
                 {
                     "id": partner.id,
@@ -605,30 +632,6 @@ class ColdCallDialer(models.AbstractModel):
     @api.model
     def _page_fields(self, options):
         return [*PAGE_FIELDS, STATUS_FIELD] if options else PAGE_FIELDS
-
-    @api.model
-    def _phone_formats(self, number, country):
-        """(number to display, number to dial in E.164) of a typed phone number, parsed once.
-
-        A number that fails validation (a new range, a reserved one) is shown as typed and still
-        dialled in E.164 when it has a possible length, as typed otherwise.
-        """
-        if not number:
-            return "", False
-        try:
-            parsed = phone_validation.phone_parse(number, country.code)
-        except UserError:
-            try:
-                parsed = phonenumbers.parse(number, country.code or None)
-            except phonenumbers.NumberParseException:
-                parsed = None
-            if parsed is None or not phonenumbers.is_possible_number(parsed):
-                return number, re.sub(r"[^\d+]", "", number) or False
-            return number, phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-        return (
-            phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL),
-            phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164),
-        )
 
     @api.model
     def _card(self, partner, options):
@@ -666,13 +669,12 @@ class ColdCallDialer(models.AbstractModel):
         }
 
     @api.model
-    def _open_first_available(self, partner_ids):
+    def _open_first_available(self, partner_ids, options):
         """Hold and return the card of the first candidate still callable and free, and the
         candidates passed over as ``{"id", "reason": "unavailable" | "held", "held_by"}``."""
         ids = self._check_ids(partner_ids)
         if not ids:
             return False, []
-        options = self._status_options()
         callable_ids = set(
             self.env["res.partner"]._search(expression.AND([[("id", "in", ids)], self._callable_domain(options)]))
         )
