@@ -2,6 +2,7 @@ import datetime
 import functools
 import math
 import re
+import time
 from types import SimpleNamespace
 
 import phonenumbers
@@ -13,7 +14,7 @@ from markupsafe import Markup, escape
 from odoo import Command, _, _lt, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL, format_datetime
+from odoo.tools import SQL, format_datetime, ormcache
 from odoo.tools.safe_eval import safe_eval
 from odoo.tools.safe_eval import time as safe_time
 from odoo.tools.translate import code_translations
@@ -29,6 +30,9 @@ PREVIEW_SIZE = 5
 # The list screen counts up to this many contacts per list ("1000+"): exact counts of every list
 # would scan the whole address book once per list. Pages and previews count exactly.
 COUNT_CAP = 1000
+# Counting a list scans the address book: the counts of a page are reused for this many seconds,
+# so that flipping pages stays fast. The contacts of each page are always read fresh.
+COUNT_TTL = 30
 MAX_DURATION = 24 * 3600
 PAGE_ORDER = "name, id"
 PAGE_FIELDS = [
@@ -555,7 +559,7 @@ class ColdCallDialer(models.AbstractModel):
         Partner = self.env["res.partner"]
         try:
             with self.env.cr.savepoint(flush=False):
-                total, skipped = self._count_callable_and_no_phone(domain, options)
+                total, skipped = self._list_counts(domain, options)
         except FILTER_ERRORS as error:
             raise UserError(self._describe_filter_error(error)) from error
         callable_domain = expression.AND([domain, self._callable_domain(options)])
@@ -573,6 +577,18 @@ class ColdCallDialer(models.AbstractModel):
             "page_size": limit,
             "skipped_no_phone": skipped,
         }
+
+    @api.model
+    def _list_counts(self, domain, options):
+        """(contacts to offer, contacts without a phone) of a list, counted at most COUNT_TTL seconds ago."""
+        do_not_call = tuple(option["value"] for option in options if option["do_not_call"])
+        period = int(time.time() // COUNT_TTL)
+        return self._cached_list_counts(repr(domain), do_not_call, period, domain, options)
+
+    @api.model
+    @ormcache("self.env.uid", "tuple(self.env.companies.ids)", "domain_key", "do_not_call", "period")
+    def _cached_list_counts(self, domain_key, do_not_call, period, domain, options):
+        return tuple(self._count_callable_and_no_phone(domain, options))
 
     @api.model
     def _count_callable_and_no_phone(self, domain, options):

@@ -1,3 +1,5 @@
+from freezegun import freeze_time
+
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
@@ -33,6 +35,20 @@ class TestPage(DialerCase):
         self.assertEqual((last["page"], len(last["contacts"])), (3, 10))
         whole = self.dialer().get_page(self.bulk_filter.id, 1, 100)
         self.assertEqual((whole["pages"], len(whole["contacts"])), (1, 60))
+
+    def test_counts_are_reused_for_a_short_while(self):
+        with freeze_time("2024-05-01 10:00:01"):
+            self.assertEqual(self.dialer().get_page(self.shared_filter.id, 1, 25)["total"], 5)
+            self.bravo.phone = False
+            page = self.dialer().get_page(self.shared_filter.id, 1, 25)
+            # Counted a moment ago: the total is reused, the contacts themselves are read fresh.
+            self.assertEqual((page["total"], page["skipped_no_phone"]), (5, 2))
+            self.assertNotIn(self.bravo.id, self.page_ids(page))
+            # Counts are per user: another rep gets their own.
+            self.assertEqual(self.dialer(self.rep_two).get_page(self.shared_filter.id, 1, 25)["total"], 4)
+        with freeze_time("2024-05-01 10:00:31"):
+            page = self.dialer().get_page(self.shared_filter.id, 1, 25)
+            self.assertEqual((page["total"], page["skipped_no_phone"]), (4, 3))
 
     def test_order_is_stable_by_name_then_id(self):
         pages = [self.dialer().get_page(self.bulk_filter.id, page, 25) for page in (1, 2, 3)]
