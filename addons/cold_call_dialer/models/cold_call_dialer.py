@@ -189,7 +189,8 @@ class ColdCallDialer(models.AbstractModel):
         """A page of a call list, in a stable order (name, id).
 
         Contacts without any phone are left out and counted in ``skipped_no_phone``; do-not-call
-        contacts are never offered. With ``open_first`` the first contact free to call is opened
+        contacts are never offered. The counts may be up to COUNT_TTL seconds old; the contacts
+        are always read fresh. With ``open_first`` the first contact free to call is opened
         (held for the rep) and returned as ``current``; ``release_partner_id`` gives back the
         contact the rep was on.
         """

@@ -71,11 +71,12 @@ class TestDialerUi(DialerTourCase):
                 }
             ],
         )
-        # The rep moved on: Tour Bravo is now held for them, untouched.
+        # The rep moved on: Tour Bravo is now held for them; only its status was changed, from outside the Dialer.
         hold = self.env["cold.call.hold"].search([("partner_id", "=", self.tour_bravo.id)])
         self.assertEqual(hold.user_id, self.rep)
-        self.assertFalse(self.tour_bravo.x_cold_call_status)
+        self.assertEqual(self.tour_bravo.x_cold_call_status, "meeting")
         self.assertFalse(self.chatter_notes(self.tour_bravo))
+        self.assertFalse(self.env["cold.call.log"].search([("partner_id", "=", self.tour_bravo.id)]))
 
 
 @tagged("post_install", "-at_install")

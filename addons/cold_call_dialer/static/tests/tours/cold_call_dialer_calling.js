@@ -3,6 +3,33 @@
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
 
+function pressKey(key, options = {}) {
+    const target = document.activeElement || document.body;
+    target.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true, ...options }));
+}
+
+/** Change a contact "elsewhere in Odoo", as another screen or user would. */
+async function writeContact(contactId, values) {
+    const response = await fetch("/web/dataset/call_kw/res.partner/write", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({
+            jsonrpc: "2.0",
+            method: "call",
+            params: {
+                model: "res.partner",
+                method: "write",
+                args: [[contactId], values],
+                kwargs: {},
+            },
+        }),
+    });
+    const result = await response.json();
+    if (result.error) {
+        throw new Error(result.error.data.message);
+    }
+}
+
 function pressControlEnter() {
     const note = document.querySelector("textarea.o_cold_call_note_input");
     note.focus();
@@ -50,6 +77,20 @@ registry.category("web_tour.tours").add("cold_call_dialer_calling", {
             isCheck: true,
         },
         {
+            content: "Outcomes have number keys: 1 picks the first one",
+            trigger: ".o_cold_call_outcome:first:not(.active)",
+            run() {
+                document.activeElement.blur();
+                pressKey("1", { code: "Digit1" });
+            },
+        },
+        {
+            content: "The first outcome is picked, without a follow-up",
+            trigger: ".o_cold_call_outcome.active:contains('No Answer - No Voicemail')",
+            extra_trigger: ".o_cold_call_follow_up_toggle:not(:checked)",
+            isCheck: true,
+        },
+        {
             content: "Pick the outcome",
             trigger: ".o_cold_call_outcome:contains('Callback Requested')",
         },
@@ -81,6 +122,26 @@ registry.category("web_tour.tours").add("cold_call_dialer_calling", {
             trigger:
                 ".o_cold_call_page_contact[data-state='done']:contains('Tour Alpha'):contains('Callback Requested')",
             extra_trigger: ".o_cold_call_tally_calls:contains('1')",
+            isCheck: true,
+        },
+        {
+            content: "Someone changes the status of the contact on screen elsewhere in Odoo",
+            trigger: ".o_cold_call_contact_card:contains('Tour Bravo')",
+            async run() {
+                const card = document.querySelector(".o_cold_call_contact_card");
+                await writeContact(parseInt(card.dataset.contactId), {
+                    x_cold_call_status: "meeting",
+                });
+            },
+        },
+        {
+            content: "Refresh the page",
+            trigger: ".o_cold_call_refresh:not(:disabled)",
+        },
+        {
+            content: "The change shows up, marked as made in Odoo",
+            trigger: ".o_cold_call_contact_card .o_cold_call_updated",
+            extra_trigger: ".o_cold_call_current_status:contains('Meeting Booked')",
             isCheck: true,
         },
         {
