@@ -261,7 +261,9 @@ class McubeCallRecord(models.Model):
             vals["phone"] = self.phone_number
         if not user and self._default_team():
             vals["team_id"] = self._default_team().id
-        return self.env["crm.lead"].create(vals)
+        # The call note posted next is the lead's history; an assignment e-mail per call is noise.
+        leads = self.env["crm.lead"].with_context(mail_create_nolog=True, mail_auto_subscribe_no_notify=True)
+        return leads.create(vals)
 
     def _log_on_lead(self):
         """One chatter note per completed call; missed inbound calls also get a call-back

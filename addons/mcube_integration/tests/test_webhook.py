@@ -217,17 +217,17 @@ class TestWebhook(McubeCase, HttpCase):
         """Odoo serves requests it cannot open the database for from the server-wide modules'
         auth='none' routes: with mcube_integration server-wide, MCUBE gets a 503 to retry."""
         down = patch.object(Registry, "check_signaling", side_effect=psycopg2.OperationalError("connection refused"))
+        wide = [m for m in odoo.conf.server_wide_modules if m != "mcube_integration"]
         root = odoo.http.root
         try:
-            with (
-                down,
-                patch.object(odoo.conf, "server_wide_modules", [*odoo.conf.server_wide_modules, "mcube_integration"]),
-            ):
+            with down, patch.object(odoo.conf, "server_wide_modules", [*wide, "mcube_integration"]):
                 root.__dict__.pop("nodb_routing_map", None)
                 response = self.post(sample("inbound_call_start"))
+            self.assert_refused(response, 503, "unavailable")
+            with down, patch.object(odoo.conf, "server_wide_modules", wide):
+                root.__dict__.pop("nodb_routing_map", None)
+                response = self.post(sample("inbound_call_start"))
+            self.assertEqual(response.status_code, 404, "not server-wide: Odoo's 404")
         finally:
             root.__dict__.pop("nodb_routing_map", None)
-        self.assert_refused(response, 503, "unavailable")
-        with down:
-            self.assertEqual(self.post(sample("inbound_call_start")).status_code, 404, "not server-wide: Odoo's 404")
         self.assertEqual(self.env["mcube.event"].search_count([("call_id", "=", "MC-20251113-000123")]), 0)
