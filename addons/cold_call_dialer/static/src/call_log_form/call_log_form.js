@@ -18,18 +18,15 @@ export class CallLogForm extends Component {
     static props = { model: Object };
 
     setup() {
-        this.state = useState(this.props.model.state);
+        this.model = useState(this.props.model);
+        this.state = this.model.state;
         this.outcomeKeys = OUTCOME_KEYS;
         OUTCOME_KEYS.forEach((key, index) => {
             useHotkey(key, () => this.pickOutcome(index));
         });
-        useHotkey("control+enter", () => this.props.model.saveAndNext(), {
+        useHotkey("control+enter", () => this.model.saveAndNext(), {
             bypassEditableProtection: true,
         });
-    }
-
-    get model() {
-        return this.props.model;
     }
 
     get form() {

@@ -13,11 +13,8 @@ export class CallScreen extends Component {
     static props = { model: Object, openContactForm: Function };
 
     setup() {
-        this.state = useState(this.props.model.state);
-    }
-
-    get model() {
-        return this.props.model;
+        this.model = useState(this.props.model);
+        this.state = this.model.state;
     }
 
     get hasNextPage() {

@@ -10,7 +10,8 @@ export class CallTimer extends Component {
     static props = { model: Object };
 
     setup() {
-        this.state = useState(this.props.model.state);
+        this.model = useState(this.props.model);
+        this.state = this.model.state;
         this.tick = useState({ now: Date.now() });
         this.interval = browser.setInterval(() => {
             if (this.state.call.running) {
@@ -22,7 +23,7 @@ export class CallTimer extends Component {
 
     get clock() {
         // Read the tick so that the timer re-renders every second.
-        return this.tick.now && formatClock(this.props.model.callSeconds);
+        return this.tick.now && formatClock(this.model.callSeconds);
     }
 
     get call() {

@@ -16,11 +16,8 @@ export class ContactCard extends Component {
     static props = { model: Object, openContactForm: Function };
 
     setup() {
-        this.state = useState(this.props.model.state);
-    }
-
-    get model() {
-        return this.props.model;
+        this.model = useState(this.props.model);
+        this.state = this.model.state;
     }
 
     get card() {

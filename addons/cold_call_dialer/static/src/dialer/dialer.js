@@ -24,12 +24,14 @@ export class Dialer extends Component {
 
     setup() {
         this.action = useService("action");
-        this.model = new DialerModel({
-            orm: useService("orm"),
-            notification: useService("notification"),
-            user: useService("user"),
-        });
-        this.state = useState(this.model.state);
+        this.model = useState(
+            new DialerModel({
+                orm: useService("orm"),
+                notification: useService("notification"),
+                user: useService("user"),
+            })
+        );
+        this.state = this.model.state;
         useSetupAction({
             getLocalState: () => ({ dialer: this.model.exportState() }),
         });

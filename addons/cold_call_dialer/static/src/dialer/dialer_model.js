@@ -2,7 +2,7 @@
 
 import { _t } from "@web/core/l10n/translation";
 import { serializeDate, today } from "@web/core/l10n/dates";
-import { reactive } from "@odoo/owl";
+import { markRaw, reactive } from "@odoo/owl";
 
 const MODEL = "cold.call.dialer";
 const FOLLOW_UP_DAYS = 7;
@@ -36,9 +36,10 @@ export function formatClock(seconds) {
  */
 export class DialerModel {
     constructor({ orm, notification, user }) {
-        this.orm = orm;
-        this.notification = notification;
-        this.user = user;
+        // Components observe the model itself (useState(model)): keep the services out of it.
+        this.orm = markRaw(orm);
+        this.notification = markRaw(notification);
+        this.user = markRaw(user);
         this.state = reactive(this._initialState());
     }
 

@@ -13,14 +13,11 @@ export class ListPicker extends Component {
     static props = { model: Object };
 
     setup() {
-        this.state = useState(this.props.model.state);
-        useHotkey("arrowdown", () => this.props.model.moveSelection(1));
-        useHotkey("arrowup", () => this.props.model.moveSelection(-1));
-        useHotkey("enter", () => this.props.model.startCalling());
-    }
-
-    get model() {
-        return this.props.model;
+        this.model = useState(this.props.model);
+        this.state = this.model.state;
+        useHotkey("arrowdown", () => this.model.moveSelection(1));
+        useHotkey("arrowup", () => this.model.moveSelection(-1));
+        useHotkey("enter", () => this.model.startCalling());
     }
 
     formatCount(list) {

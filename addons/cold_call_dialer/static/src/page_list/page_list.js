@@ -18,11 +18,8 @@ export class PageList extends Component {
     static props = { model: Object };
 
     setup() {
-        this.state = useState(this.props.model.state);
-    }
-
-    get model() {
-        return this.props.model;
+        this.model = useState(this.props.model);
+        this.state = this.model.state;
     }
 
     badgeFor(contact) {

@@ -8,7 +8,8 @@ export class PageNavigator extends Component {
     static props = { model: Object };
 
     setup() {
-        this.state = useState(this.props.model.state);
+        this.model = useState(this.props.model);
+        this.state = this.model.state;
     }
 
     get page() {
@@ -17,7 +18,7 @@ export class PageNavigator extends Component {
 
     go(pageNumber) {
         if (pageNumber >= 1 && pageNumber <= this.page.pages && pageNumber !== this.page.page) {
-            this.props.model.openPage(pageNumber);
+            this.model.openPage(pageNumber);
         }
     }
 }

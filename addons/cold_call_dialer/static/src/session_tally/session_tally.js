@@ -9,7 +9,8 @@ export class SessionTally extends Component {
     static props = { model: Object };
 
     setup() {
-        this.state = useState(this.props.model.state);
+        this.model = useState(this.props.model);
+        this.state = this.model.state;
     }
 
     get tally() {
