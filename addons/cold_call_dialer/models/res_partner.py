@@ -8,9 +8,7 @@ class ResPartner(models.Model):
     cold_call_log_ids = fields.One2many(
         "cold.call.log", "partner_id", "Cold Calls", groups="cold_call_dialer.group_cold_call_user"
     )
-    cold_call_count = fields.Integer(
-        "Cold Call Count", compute="_compute_cold_call_count", groups="cold_call_dialer.group_cold_call_user"
-    )
+    cold_call_count = fields.Integer(compute="_compute_cold_call_count", groups="cold_call_dialer.group_cold_call_user")
     cold_call_last_date = fields.Datetime(
         "Last Cold Call", compute="_compute_cold_call_last", store=True, readonly=True, copy=False
     )
