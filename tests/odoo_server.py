@@ -33,11 +33,12 @@ def odoo_options(db_port=None):
 
 
 class OdooServer:
-    """An Odoo server process with prefork workers and the job runner, started and stopped by tests."""
+    """An Odoo server process with the prefork workers and job runner of odoo.conf, started and stopped by tests."""
 
-    def __init__(self, db, log_path, db_port=None, extra_args=()):
+    def __init__(self, db, log_path, db_port=None, extra_args=(), env=None):
         self.db = db
         self.extra_args = list(extra_args)
+        self.env = {**os.environ, **(env or {})}
         self.db_port = db_port or os.environ.get("PGPORT", "5432")
         self.log_path = log_path
         self.port = free_port()
@@ -54,7 +55,6 @@ class OdooServer:
             f"--db-filter=^{self.db}$",
             f"--http-port={self.port}",
             f"--gevent-port={free_port()}",
-            "--workers=2",
             "--max-cron-threads=1",
             "--log-level=info",
             *self.extra_args,
@@ -62,7 +62,9 @@ class OdooServer:
 
     def start(self, timeout=60):
         with open(self.log_path, "ab") as log:
-            self.proc = subprocess.Popen(self.command(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            self.proc = subprocess.Popen(
+                self.command(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=self.env
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

@@ -1,0 +1,171 @@
+"""Benchmark data in bulk SQL, reproducible from a seed: contacts, saved filters, leads, sales users.
+
+Run through scripts/bench; alone: generate.py DB --contacts 100000 --leads 10000 --seed 42.
+"""
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from odoo_server import odoo_options  # noqa: E402
+
+import odoo  # noqa: E402
+from odoo import SUPERUSER_ID, api  # noqa: E402
+
+CONTACT_PREFIX = "Bench Contact"
+LEAD_PREFIX = "Bench Lead"
+LEAD_NUMBER_BASE = 7000000000  # lead i has the number 7000000000 + i, so lookups can aim at hits
+# (name, domain): saved searches from ~1% to ~50% of the contacts (cities are drawn with those weights)
+FILTERS = [
+    ("Bench: Mumbai (~50%)", "[('city', '=', 'Mumbai')]"),
+    ("Bench: Delhi (~20%)", "[('city', '=', 'Delhi')]"),
+    ("Bench: Pune (~10%)", "[('city', '=', 'Pune')]"),
+    ("Bench: Nagpur (~1%)", "[('city', '=', 'Nagpur')]"),
+    ("Bench: Mumbai, no outcome yet", "[('city', '=', 'Mumbai'), ('x_cold_call_status', '=', False)]"),
+    (
+        "Bench: created this year",
+        "[('create_date', '>=', (context_today() - relativedelta(years=1)).strftime('%Y-%m-%d'))]",
+    ),
+]
+# 10 digits starting with 9, written the ways MCUBE and people write them
+PHONE_SQL = """CASE i %% 6
+    WHEN 0 THEN n::text
+    WHEN 1 THEN '+91 ' || substr(n::text, 1, 5) || ' ' || substr(n::text, 6)
+    WHEN 2 THEN '0' || n::text
+    WHEN 3 THEN '0091-' || n::text
+    WHEN 4 THEN '91' || n::text
+END"""
+
+
+def generate_contacts(env, count, seed):
+    cr = env.cr
+    cr.execute("SELECT count(*) FROM res_partner WHERE name LIKE %s", [f"{CONTACT_PREFIX} %"])
+    existing = cr.fetchone()[0]
+    if existing >= count:
+        return existing
+    env["cold.call.dialer"]._create_status_field()
+    status_field = env["ir.model.fields"]._get("res.partner", "x_cold_call_status")
+    values = status_field.selection_ids.mapped("value")
+    status_column = ", x_cold_call_status" if status_field else ""
+    status_sql = (
+        ", CASE WHEN random() < 0.5 THEN NULL ELSE (%s::varchar[])[1 + floor(random() * %s)::int] END"
+        if status_field
+        else ""
+    )
+    cr.execute("SELECT setseed(%s)", [(seed % 1000) / 1000])
+    cr.execute(
+        f"""
+        INSERT INTO res_partner (name, complete_name, type, active, is_company, partner_share, lang, color,
+                                 phone, mobile, phone_sanitized, city, create_date, write_date,
+                                 create_uid, write_uid{status_column})
+        SELECT name, name, 'contact', true, false, true, 'en_US', 0,
+               {PHONE_SQL},
+               CASE WHEN i %% 12 = 5 THEN NULL WHEN i %% 6 = 5 THEN '+91' || (n + 1)::text END,
+               CASE WHEN i %% 12 = 5 THEN NULL WHEN i %% 6 = 5 THEN '+91' || (n + 1)::text ELSE '+91' || n::text END,
+               CASE WHEN b < 50 THEN 'Mumbai' WHEN b < 60 THEN 'Pune' WHEN b < 80 THEN 'Delhi'
+                    WHEN b < 94 THEN 'Bengaluru' WHEN b < 99 THEN 'Chennai' ELSE 'Nagpur' END,
+               now() at time zone 'UTC', now() at time zone 'UTC', %s, %s{status_sql}
+        FROM (SELECT i, %s || ' ' || lpad(i::text, 7, '0') AS name,
+                     9000000000 + floor(random() * 999999999)::bigint AS n, floor(random() * 100) AS b
+              FROM generate_series(%s, %s) i) AS g
+        """,
+        [
+            SUPERUSER_ID,
+            SUPERUSER_ID,
+            *([values, len(values)] if status_field else []),
+            CONTACT_PREFIX,
+            existing + 1,
+            count,
+        ],
+    )
+    cr.execute("UPDATE res_partner SET commercial_partner_id = id WHERE commercial_partner_id IS NULL")
+    env["res.partner"].invalidate_model()
+    return count
+
+
+def generate_filters(env):
+    model = env["ir.filters"]
+    for name, domain in FILTERS:
+        if not model.search_count([("name", "=", name), ("model_id", "=", "res.partner")]):
+            model.create({"name": name, "model_id": "res.partner", "domain": domain, "user_id": False})
+
+
+def generate_leads(env, count):
+    cr = env.cr
+    cr.execute("SELECT count(*) FROM crm_lead WHERE name LIKE %s", [f"{LEAD_PREFIX} %"])
+    existing = cr.fetchone()[0]
+    if existing >= count:
+        return existing
+    team = env.ref("sales_team.team_sales_department", raise_if_not_found=False)
+    stage = env["crm.stage"].search([], limit=1)
+    cr.execute(
+        """
+        INSERT INTO crm_lead (name, type, active, phone, phone_sanitized, team_id, stage_id, company_id,
+                              priority, create_date, write_date, create_uid, write_uid)
+        SELECT %s || ' ' || i, CASE WHEN i %% 3 = 0 THEN 'opportunity' ELSE 'lead' END, true,
+               (%s + i)::text, '+91' || (%s + i)::text, %s, %s, %s, '0',
+               now() at time zone 'UTC' - i * interval '1 minute', now() at time zone 'UTC' - i * interval '1 minute',
+               %s, %s
+        FROM generate_series(%s, %s) i
+        """,
+        [
+            LEAD_PREFIX,
+            LEAD_NUMBER_BASE,
+            LEAD_NUMBER_BASE,
+            team.id or None,
+            stage.id or None,
+            env.company.id,
+            SUPERUSER_ID,
+            SUPERUSER_ID,
+            existing + 1,
+            count,
+        ],
+    )
+    cr.execute("ANALYZE crm_lead")
+    env["crm.lead"].invalidate_model()
+    return count
+
+
+def generate_users(env, count):
+    """Sales reps who may use the Dialer, each owning one MCUBE virtual number +91804000XXXX."""
+    users = env["res.users"].with_context(no_reset_password=True)
+    groups = env.ref("sales_team.group_sale_salesman") | env.ref("cold_call_dialer.group_cold_call_user")
+    for k in range(1, count + 1):
+        login = f"bench-rep-{k}"
+        if not users.search_count([("login", "=", login)]):
+            users.create(
+                {
+                    "name": f"Bench Rep {k}",
+                    "email": f"{login}@example.com",
+                    "login": login,
+                    "password": login,
+                    "groups_id": [(6, 0, groups.ids)],
+                    "mcube_virtual_number": f"+91804000{k:04d}",
+                }
+            )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("db")
+    parser.add_argument("--contacts", type=int, default=100_000)
+    parser.add_argument("--leads", type=int, default=10_000)
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=42)
+    args = parser.parse_args()
+    odoo.tools.config.parse_config([*odoo_options(), "-d", args.db, "--log-level=warn"])
+    started = time.monotonic()
+    with odoo.registry(args.db).cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        contacts = generate_contacts(env, args.contacts, args.seed)
+        generate_filters(env)
+        leads = generate_leads(env, args.leads)
+        generate_users(env, args.users)
+    print(f"{contacts} contacts, {leads} leads, {args.users} users in {time.monotonic() - started:.1f}s")
+
+
+if __name__ == "__main__":
+    main()
