@@ -75,42 +75,16 @@ def ensure_database(db, contacts, leads, seed):
     )
 
 
-class Rpc:
-    """The web client's JSON-RPC, timed."""
-
-    def __init__(self, url, db, login, password):
-        self.url = url
-        self.http = requests.Session()
-        answer = self.http.post(
-            f"{url}/web/session/authenticate",
-            json={"jsonrpc": "2.0", "params": {"db": db, "login": login, "password": password}},
-            timeout=60,
-        ).json()
-        assert "error" not in answer, answer
-
-    def call(self, model, method, *args, **kwargs):
-        answer = self.http.post(
-            f"{self.url}/web/dataset/call_kw/{model}/{method}",
-            json={
-                "jsonrpc": "2.0",
-                "params": {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
-            },
-            timeout=120,
-        ).json()
-        if "error" in answer:
-            raise RuntimeError(answer["error"]["data"]["message"])
-        return answer["result"]
-
-    def timed(self, samples, model, method, *args, **kwargs):
-        started = time.perf_counter()
-        result = self.call(model, method, *args, **kwargs)
-        samples.append(time.perf_counter() - started)
-        return result
+def timed(samples, rpc, model, method, *args, **kwargs):
+    started = time.perf_counter()
+    result = rpc.call(model, method, *args, **kwargs)
+    samples.append(time.perf_counter() - started)
+    return result
 
 
 def bench_dialer(server, iterations):
     """The Dialer's one-call-per-action API against the chain of generic ORM calls an external client makes."""
-    rpc = Rpc(server.url, server.db, REP_LOGIN, REP_LOGIN)
+    rpc = server.session(REP_LOGIN, REP_LOGIN)
     dialer = "cold.call.dialer"
     filters = rpc.call(dialer, "get_filters")
     big = next(f for f in filters["filters"] if f["name"] == BIG_FILTER)
@@ -122,12 +96,13 @@ def bench_dialer(server, iterations):
     rng = random.Random(7)
     fields = ["name", "parent_name", "function", "phone", "mobile", "x_cold_call_status"]
     for i in range(iterations):
-        rpc.timed(api["filters"], dialer, "get_filters")
-        page = rpc.timed(api["page"], dialer, "get_page", big["key"], page=rng.randint(1, pages), page_size=50)
+        timed(api["filters"], rpc, dialer, "get_filters")
+        page = timed(api["page"], rpc, dialer, "get_page", big["key"], page=rng.randint(1, pages), page_size=50)
         contacts = page["contacts"]
         target = contacts[i % len(contacts)]["id"]
-        rpc.timed(
+        timed(
             api["log"],
+            rpc,
             dialer,
             "log_call",
             target,
