@@ -308,8 +308,8 @@ def report(results, args):
         f"Measured {datetime.date.today().isoformat()} on {machine()}.",
         f"Command: `./scripts/bench {' '.join(sys.argv[1:])}`".rstrip(),
         f"Data: {args.contacts} contacts (seed {args.seed}), saved filters of 1% to 50%, {args.leads} leads and a "
-        f"copy with {args.big_leads}; Odoo with 2 workers and the queue_job runner; the load generator runs on "
-        "the same machine.",
+        f"copy with {args.big_leads}; Odoo as in odoo.conf (3 workers, queue_job runner on 2 channels); "
+        "the load generator runs on the same machine.",
         "",
         "## Dialer, server side over HTTP (budget: p95)",
         f"The big filter matches {dialer['big_filter_count']} contacts. 'chain' is the same user action done with "
