@@ -1,7 +1,7 @@
 /** @odoo-module **/
 
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import { openDialerSteps } from "./tour_steps";
 
 function pressKey(key, options = {}) {
     const target = document.activeElement || document.body;
@@ -42,11 +42,7 @@ registry.category("web_tour.tours").add("cold_call_dialer_calling", {
     test: true,
     url: "/web",
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            content: "Open the Dialer app",
-            trigger: '.o_app[data-menu-xmlid="cold_call_dialer.cold_call_dialer_menu_root"]',
-        },
+        ...openDialerSteps(),
         {
             content: "Pick the saved search of the tour",
             trigger: ".o_cold_call_list:contains('Tour prospects')",

@@ -1,17 +1,13 @@
 /** @odoo-module **/
 
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import { openDialerSteps } from "./tour_steps";
 
 registry.category("web_tour.tours").add("cold_call_dialer_notes_only", {
     test: true,
     url: "/web",
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            content: "Open the Dialer app",
-            trigger: '.o_app[data-menu-xmlid="cold_call_dialer.cold_call_dialer_menu_root"]',
-        },
+        ...openDialerSteps(),
         {
             content: "The Dialer says it works in notes-only mode",
             trigger: ".o_cold_call_notes_only:contains('Notes-only mode')",
