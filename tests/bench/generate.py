@@ -46,7 +46,7 @@ def generate_contacts(env, count, seed):
     existing = cr.fetchone()[0]
     if existing >= count:
         return existing
-    env["cold.call.dialer"]._create_status_field()
+    env["ir.model.fields.selection"]._cold_call_create_status_field()
     status_field = env["ir.model.fields"]._get("res.partner", "x_cold_call_status")
     values = status_field.selection_ids.mapped("value")
     status_column = ", x_cold_call_status" if status_field else ""

@@ -1,11 +1,15 @@
+import datetime
+
 from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..const import DEFAULT_HOLD_MINUTES, HOLD_MINUTES_PARAM
 
 
 class ColdCallHold(models.Model):
     """A contact a rep has open in the Dialer, so that other reps working the same list skip it.
 
-    The unique constraint on the contact is what makes taking a hold race-free
-    (see ``cold.call.dialer._acquire_hold``).
+    The unique constraint on the contact is what makes taking a hold race-free (see ``_acquire``).
     """
 
     _name = "cold.call.hold"
@@ -20,6 +24,60 @@ class ColdCallHold(models.Model):
     _sql_constraints = [
         ("partner_unique", "UNIQUE(partner_id)", "A contact can only be held by one sales rep at a time."),
     ]
+
+    @api.model
+    def _hold_minutes(self):
+        value = self.env["ir.config_parameter"].sudo().get_param(HOLD_MINUTES_PARAM)
+        try:
+            minutes = int(value)
+        except (TypeError, ValueError):
+            return DEFAULT_HOLD_MINUTES
+        return minutes if minutes > 0 else DEFAULT_HOLD_MINUTES
+
+    @api.model
+    def _active_by_partner(self, partner_ids):
+        """Unexpired holds of these contacts, by contact id, whoever holds them."""
+        if not partner_ids:
+            return {}
+        holds = self.sudo().search_fetch(
+            [("partner_id", "in", list(partner_ids)), ("expires_at", ">", fields.Datetime.now())],
+            ["partner_id", "user_id"],
+        )
+        return {hold.partner_id.id: hold for hold in holds}
+
+    @api.model
+    def _acquire(self, partner_id):
+        """Hold a contact for the current user (or extend their hold); False when someone else
+        holds it. A single upsert on the unique contact, so two reps can never both get it."""
+        now = fields.Datetime.now()
+        expires_at = now + datetime.timedelta(minutes=self._hold_minutes())
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO cold_call_hold
+                       (partner_id, user_id, expires_at, create_uid, create_date, write_uid, write_date)
+                VALUES (%(partner)s, %(user)s, %(expires)s, %(user)s, %(now)s, %(user)s, %(now)s)
+                ON CONFLICT (partner_id) DO UPDATE
+                   SET user_id = EXCLUDED.user_id, expires_at = EXCLUDED.expires_at,
+                       write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
+                 WHERE cold_call_hold.user_id = EXCLUDED.user_id OR cold_call_hold.expires_at <= %(now)s
+                RETURNING id
+                """,
+                partner=partner_id,
+                user=self.env.uid,
+                expires=expires_at,
+                now=now,
+            )
+        )
+        acquired = bool(self.env.cr.fetchone())
+        self.invalidate_model()
+        return acquired
+
+    @api.model
+    def _release(self, partner_id):
+        """Give a contact back to the other reps; only the current user's own hold goes."""
+        self.sudo().search([("partner_id", "=", partner_id), ("user_id", "=", self.env.uid)]).unlink()
 
     @api.autovacuum
     def _gc_expired_holds(self):

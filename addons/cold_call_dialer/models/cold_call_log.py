@@ -1,4 +1,7 @@
-from odoo import api, fields, models
+from markupsafe import Markup, escape
+
+from odoo import _, api, fields, models
+from odoo.tools import format_datetime
 
 
 class ColdCallLog(models.Model):
@@ -51,3 +54,32 @@ class ColdCallLog(models.Model):
     def _compute_connect_rate(self):
         for log in self:
             log.connect_rate = 100.0 if log.connected else 0.0
+
+    @api.model
+    def _text_to_html(self, text):
+        """Plain text as escaped HTML, line breaks kept."""
+        return Markup("<br/>").join(escape(line) for line in text.splitlines())
+
+    @api.model
+    def _format_duration(self, seconds):
+        minutes, seconds = divmod(seconds, 60)
+        return _("%(minutes)sm %(seconds)ss", minutes=minutes, seconds=seconds)
+
+    @api.model
+    def _note_body(self, option, duration, call_date, note):
+        """The chatter note of a call: outcome, duration, time, then the rep's note, all escaped."""
+        when = format_datetime(self.env, call_date, tz=self.env.user.tz, dt_format="short")
+        if option:
+            headline = Markup("<b>%s</b> %s") % (_("Call outcome:"), option["label"])
+        else:
+            headline = Markup("<b>%s</b>") % _("Call")
+        body = Markup("<p>%s<br/>%s %s · %s %s</p>") % (
+            headline,
+            _("Duration:"),
+            self._format_duration(duration),
+            _("Time:"),
+            when,
+        )
+        if note:
+            body += Markup("<p>%s</p>") % self._text_to_html(note)
+        return body

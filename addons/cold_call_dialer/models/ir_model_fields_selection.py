@@ -1,8 +1,12 @@
-from odoo import fields, models
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import AccessError
+from odoo.tools.translate import code_translations
+
+from ..const import DEFAULT_STATUS_OPTIONS, STATUS_FIELD, STATUS_FIELD_HELP, STATUS_FIELD_LABEL
 
 
 class IrModelFieldsSelection(models.Model):
-    """What each outcome of the admin-owned ``x_cold_call_status`` field means to the Dialer.
+    """The options of the admin-owned ``x_cold_call_status`` field, and what each means to the Dialer.
 
     Options are data the admins own, so their meaning lives next to them
     instead of being hard-coded on values or labels.
@@ -19,3 +23,84 @@ class IrModelFieldsSelection(models.Model):
     cold_call_do_not_call = fields.Boolean(
         "Do Not Call", help="Contacts with this outcome are never offered in the Dialer again."
     )
+
+    @api.model
+    def _cold_call_status_field(self):
+        """The outcome field on contacts, or None: without it the Dialer works in notes-only mode."""
+        field = self.env["res.partner"]._fields.get(STATUS_FIELD)
+        return field if field is not None and field.type == "selection" else None
+
+    @api.model
+    def _cold_call_options(self):
+        """Outcomes as ``fields_get`` gives them (value, translated label) plus what each means,
+        read live so that options the admins change show up at once."""
+        if not self._cold_call_status_field():
+            return []
+        selection = self.env["res.partner"].fields_get([STATUS_FIELD], ["selection"])[STATUS_FIELD]["selection"]
+        field = self.env["ir.model.fields"]._get("res.partner", STATUS_FIELD)
+        meanings = {option.value: option for option in self.sudo().search([("field_id", "=", field.id)])}
+        empty = self.browse()
+        return [
+            {
+                "value": value,
+                "label": label,
+                "connected": meanings.get(value, empty).cold_call_connected,
+                "follow_up": meanings.get(value, empty).cold_call_follow_up,
+                "do_not_call": meanings.get(value, empty).cold_call_do_not_call,
+            }
+            for value, label in selection
+        ]
+
+    @api.model
+    def _cold_call_create_status_field(self):
+        """Create ``x_cold_call_status`` on contacts as a custom field the admins own, with the
+        default outcomes in every installed language. Does nothing when the field exists already."""
+        if not (self.env.su or self.env.user.has_group("base.group_system")):
+            raise AccessError(_("Only administrators can create the outcome field."))
+        IrFields = self.env["ir.model.fields"].sudo()
+        existing = IrFields.search([("model", "=", "res.partner"), ("name", "=", STATUS_FIELD)])
+        if existing:
+            return existing
+        field = IrFields.with_context(lang="en_US").create(
+            {
+                "name": STATUS_FIELD,
+                "model_id": self.env["ir.model"]._get_id("res.partner"),
+                "ttype": "selection",
+                "state": "manual",
+                "field_description": self._cold_call_translated(STATUS_FIELD_LABEL, "en_US"),
+                "help": self._cold_call_translated(STATUS_FIELD_HELP, "en_US"),
+                "selection_ids": [
+                    Command.create(
+                        {
+                            "value": value,
+                            "name": self._cold_call_translated(label, "en_US"),
+                            "sequence": sequence,
+                            "cold_call_connected": connected,
+                            "cold_call_follow_up": follow_up,
+                            "cold_call_do_not_call": do_not_call,
+                        }
+                    )
+                    for sequence, (value, label, connected, follow_up, do_not_call) in enumerate(
+                        DEFAULT_STATUS_OPTIONS, start=1
+                    )
+                ],
+            }
+        )
+        langs = [code for code, _name in self.env["res.lang"].get_installed() if code != "en_US"]
+        if langs:
+            for fname, term in (("field_description", STATUS_FIELD_LABEL), ("help", STATUS_FIELD_HELP)):
+                field.update_field_translations(fname, {lang: self._cold_call_translated(term, lang) for lang in langs})
+            labels = {value: label for value, label, *_flags in DEFAULT_STATUS_OPTIONS}
+            for option in field.selection_ids:
+                option.update_field_translations(
+                    "name", {lang: self._cold_call_translated(labels[option.value], lang) for lang in langs}
+                )
+            self.env.registry.clear_cache()
+        return field
+
+    @api.model
+    def _cold_call_translated(self, lazy_term, lang):
+        """``lazy_term`` in ``lang``: the default outcomes are data, stored in every installed language."""
+        return code_translations.get_python_translations("cold_call_dialer", lang).get(
+            lazy_term._source, lazy_term._source
+        )

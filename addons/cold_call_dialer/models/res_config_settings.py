@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from .cold_call_dialer import DEFAULT_HOLD_MINUTES, HOLD_MINUTES_PARAM, STATUS_FIELD
+from ..const import DEFAULT_HOLD_MINUTES, HOLD_MINUTES_PARAM, STATUS_FIELD
 
 
 class ResConfigSettings(models.TransientModel):
@@ -18,9 +18,10 @@ class ResConfigSettings(models.TransientModel):
 
     @api.depends("company_id")
     def _compute_cold_call_status_field(self):
-        options = self.env["cold.call.dialer"]._status_options()
+        Options = self.env["ir.model.fields.selection"]
+        options = Options._cold_call_options()
         for settings in self:
-            settings.cold_call_status_field_exists = bool(self.env["cold.call.dialer"]._status_field())
+            settings.cold_call_status_field_exists = bool(Options._cold_call_status_field())
             settings.cold_call_status_option_count = len(options)
 
     def set_values(self):
@@ -30,7 +31,7 @@ class ResConfigSettings(models.TransientModel):
 
     def action_create_cold_call_status_field(self):
         """Create the outcome field and reload, so that every screen picks up the new field."""
-        self.env["cold.call.dialer"]._create_status_field()
+        self.env["ir.model.fields.selection"]._cold_call_create_status_field()
         return {"type": "ir.actions.client", "tag": "reload"}
 
     def action_open_cold_call_outcomes(self):

@@ -1,5 +1,58 @@
+import functools
+
+import phonenumbers
+
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.osv import expression
+from odoo.tools import SQL
 from odoo.tools.sql import column_exists, create_column
+
+from odoo.addons.phone_validation.tools import phone_validation
+
+from ..const import STATUS_FIELD
+
+ROW_FIELDS = [
+    "name",
+    "parent_id",
+    "company_name",
+    "function",
+    "phone",
+    "mobile",
+    "country_id",
+    "cold_call_last_date",
+    "cold_call_last_outcome",
+]
+HAS_PHONE_DOMAIN = ["|", ("phone", "!=", False), ("mobile", "!=", False)]
+NO_PHONE_DOMAIN = [("phone", "=", False), ("mobile", "=", False)]
+
+
+@functools.lru_cache(maxsize=4096)
+def phone_formats(number, country_code, country_phone_code):
+    """(number to show, number to dial) of a typed phone number, through phone_validation.
+
+    One fallback for numbers it rejects (a new or reserved range): shown as typed, dialled in
+    E.164 when phonenumbers finds the length possible, else as the digits typed. Cached: a page
+    shows the same numbers again and again, and parsing them is most of the cost of a page.
+    """
+    try:
+        return (
+            phone_validation.phone_format(number, country_code, country_phone_code, "INTERNATIONAL"),
+            phone_validation.phone_format(number, country_code, country_phone_code, "E164"),
+        )
+    except UserError:
+        return number, _possible_e164(number, country_code)
+
+
+def _possible_e164(number, country_code):
+    """The fallback of ``phone_formats``: E.164 of a number of possible length, else its digits."""
+    try:
+        parsed = phonenumbers.parse(number, country_code or None)
+    except phonenumbers.NumberParseException:
+        parsed = None
+    if parsed is not None and phonenumbers.is_possible_number(parsed):
+        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    return "".join(char for char in number if char.isdigit() or char == "+") or False
 
 
 class ResPartner(models.Model):
@@ -47,3 +100,144 @@ class ResPartner(models.Model):
         action["views"] = [(False, "tree"), (False, "form")]
         action["context"] = {"default_partner_id": self.id}
         return action
+
+    # ------------------------------------------------------------------
+    # The Dialer's view of contacts
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cold_call_fields(self, options):
+        return [*ROW_FIELDS, STATUS_FIELD] if options else ROW_FIELDS
+
+    @api.model
+    def _cold_call_callable_domain(self, options):
+        """Contacts the Dialer may offer: with a phone, and not marked do-not-call."""
+        do_not_call = [option["value"] for option in options if option["do_not_call"]]
+        if not do_not_call:
+            return list(HAS_PHONE_DOMAIN)
+        return expression.AND([HAS_PHONE_DOMAIN, [(STATUS_FIELD, "not in", do_not_call)]])
+
+    @api.model
+    def _cold_call_count(self, domain, options):
+        """(contacts to offer, contacts without a phone) matching ``domain``, in one scan of the table."""
+        self.flush_model(["phone", "mobile", *([STATUS_FIELD] if options else [])])
+        query = self._search(domain)
+        if query.is_empty():
+            return 0, 0
+        callable_where = self._where_calc(self._cold_call_callable_domain(options), active_test=False).where_clause
+        no_phone_where = self._where_calc(NO_PHONE_DOMAIN, active_test=False).where_clause
+        self.env.cr.execute(
+            query.select(
+                SQL("COUNT(*) FILTER (WHERE %s)", callable_where),
+                SQL("COUNT(*) FILTER (WHERE %s)", no_phone_where),
+            )
+        )
+        return tuple(self.env.cr.fetchone())
+
+    def _cold_call_rows(self, options):
+        """What the Dialer shows of each contact, in a handful of queries whatever the count."""
+        labels = {option["value"]: option["label"] for option in options}
+        holds = self.env["cold.call.hold"]._active_by_partner(self.ids)
+        default_country = self.env.company.country_id
+        rows = []
+        for partner in self:
+            country = partner.country_id or default_country
+            status = partner[STATUS_FIELD] if options else False
+            hold = holds.get(partner.id)
+            phone, phone_dial = partner._cold_call_phone_formats(partner.phone, country)
+            mobile, mobile_dial = partner._cold_call_phone_formats(partner.mobile, country)
+            rows.append(
+                {
+                    "id": partner.id,
+                    "name": partner.name or partner.display_name,
+                    "company": partner.parent_id.name or partner.company_name or "",
+                    "function": partner.function or "",
+                    "phone": phone,
+                    "phone_dial": phone_dial,
+                    "mobile": mobile,
+                    "mobile_dial": mobile_dial,
+                    "call_number": mobile_dial or phone_dial,
+                    "status_value": status or False,
+                    "status_label": labels.get(status, status) if status else False,
+                    "last_call_date": fields.Datetime.to_string(partner.cold_call_last_date),
+                    "last_call_outcome": partner.cold_call_last_outcome or False,
+                    "held_by": hold.user_id.name if hold and hold.user_id.id != self.env.uid else False,
+                }
+            )
+        return rows
+
+    @api.model
+    def _cold_call_phone_formats(self, number, country):
+        if not number:
+            return "", False
+        return phone_formats(number, country.code or None, country.phone_code or None)
+
+    def _cold_call_card(self, options):
+        """The call screen's card: the contact, its last calls the user may see and recent chatter notes."""
+        self.ensure_one()
+        logs = self.env["cold.call.log"].search_fetch(
+            [("partner_id", "=", self.id)], ["call_date", "user_id", "status_label", "duration"], limit=5
+        )
+        messages = self.env["mail.message"].search_fetch(
+            [("model", "=", "res.partner"), ("res_id", "=", self.id), ("message_type", "=", "comment")],
+            ["body", "date", "author_id"],
+            limit=5,
+            order="id desc",
+        )
+        return {
+            "contact": self._cold_call_rows(options)[0],
+            "last_calls": [
+                {
+                    "id": log.id,
+                    "date": fields.Datetime.to_string(log.call_date),
+                    "user": log.user_id.name,
+                    "outcome": log.status_label or False,
+                    "duration": log.duration,
+                }
+                for log in logs
+            ],
+            "notes": [
+                {
+                    "id": message.id,
+                    "date": fields.Datetime.to_string(message.date),
+                    "author": message.author_id.name or "",
+                    "body": message.body,
+                }
+                for message in messages
+            ],
+        }
+
+    def _cold_call_log(self, option, duration, note, activity_values, list_name, ir_filter):
+        """Record a call on this contact in one savepoint: outcome written, note in the chatter,
+        optional follow-up activity, call-log row, and a hold that keeps the other reps away."""
+        self.ensure_one()
+        Log = self.env["cold.call.log"]
+        call_date = fields.Datetime.now()
+        with self.env.cr.savepoint():
+            if option:
+                self.write({STATUS_FIELD: option["value"]})
+            self.message_post(
+                body=Log._note_body(option, duration, call_date, note),
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+            if activity_values:
+                self.activity_schedule(
+                    "mail.mail_activity_data_call", note=Log._text_to_html(note), automated=False, **activity_values
+                )
+            log = Log.create(
+                {
+                    "call_date": call_date,
+                    "user_id": self.env.uid,
+                    "partner_id": self.id,
+                    "filter_id": ir_filter.id,
+                    "list_name": list_name,
+                    "status_value": option["value"] if option else False,
+                    "status_label": option["label"] if option else False,
+                    "duration": duration,
+                    "connected": bool(option and option["connected"]),
+                    "follow_up_scheduled": bool(activity_values),
+                }
+            )
+            self.env["cold.call.hold"]._acquire(self.id)
+        return log

@@ -1,6 +1,6 @@
 from odoo.tests.common import TransactionCase, new_test_user
 
-from odoo.addons.cold_call_dialer.models.cold_call_dialer import STATUS_FIELD
+from odoo.addons.cold_call_dialer.const import STATUS_FIELD
 
 REP_GROUPS = "base.group_user,base.group_partner_manager,cold_call_dialer.group_cold_call_user"
 MANAGER_GROUPS = "base.group_user,base.group_partner_manager,cold_call_dialer.group_cold_call_manager"
@@ -18,7 +18,7 @@ class DialerFixturesMixin:
     def setup_dialer_fixtures(cls, with_status_field=True):
         env = cls.env
         if with_status_field:
-            env["cold.call.dialer"]._create_status_field()
+            env["ir.model.fields.selection"]._cold_call_create_status_field()
         else:
             remove_status_field(env)
         cls.india = env.ref("base.in")

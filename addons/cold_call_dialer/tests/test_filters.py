@@ -64,7 +64,7 @@ class TestFilters(DialerCase):
     def test_web_client_datetime_helpers(self):
         """Searches saved from the browser may use ``to_utc()`` and the date shortcuts of the web client."""
         with freeze_time("2024-03-01 20:00:00"):
-            context = self.dialer()._domain_eval_context()
+            context = self.env["ir.filters"].with_user(self.rep)._web_eval_context()
             midnight = safe_eval("datetime.datetime.combine(context_today(), datetime.time(0, 0, 0)).to_utc()", context)
             self.assertEqual(midnight, datetime(2024, 3, 1, 18, 30))  # midnight in India, in UTC
             self.assertEqual(safe_eval("today", context), "2024-03-02")

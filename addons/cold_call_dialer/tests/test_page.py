@@ -1,5 +1,3 @@
-from freezegun import freeze_time
-
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
@@ -36,19 +34,26 @@ class TestPage(DialerCase):
         whole = self.dialer().get_page(self.bulk_filter.id, 1, 100)
         self.assertEqual((whole["pages"], len(whole["contacts"])), (1, 60))
 
-    def test_counts_are_reused_for_a_short_while(self):
-        with freeze_time("2024-05-01 10:00:01"):
-            self.assertEqual(self.dialer().get_page(self.shared_filter.id, 1, 25)["total"], 5)
-            self.bravo.phone = False
-            page = self.dialer().get_page(self.shared_filter.id, 1, 25)
-            # Counted a moment ago: the total is reused, the contacts themselves are read fresh.
-            self.assertEqual((page["total"], page["skipped_no_phone"]), (5, 2))
-            self.assertNotIn(self.bravo.id, self.page_ids(page))
-            # Counts are per user: another rep gets their own.
-            self.assertEqual(self.dialer(self.rep_two).get_page(self.shared_filter.id, 1, 25)["total"], 4)
-        with freeze_time("2024-05-01 10:00:31"):
-            page = self.dialer().get_page(self.shared_filter.id, 1, 25)
-            self.assertEqual((page["total"], page["skipped_no_phone"]), (4, 3))
+    def test_counts_sent_back_are_reused_when_flipping_pages(self):
+        first = self.dialer().get_page(self.shared_filter.id, 1, 25)
+        self.assertEqual((first["total"], first["skipped_no_phone"]), (5, 2))
+        self.bravo.phone = False
+        counts = {"total": first["total"], "skipped_no_phone": first["skipped_no_phone"]}
+        page = self.dialer().get_page(self.shared_filter.id, 1, 25, counts=counts)
+        # The screen's counts are reused; the contacts themselves are read fresh.
+        self.assertEqual((page["total"], page["skipped_no_phone"]), (5, 2))
+        self.assertNotIn(self.bravo.id, self.page_ids(page))
+        # Without counts, the list is counted again.
+        page = self.dialer().get_page(self.shared_filter.id, 1, 25)
+        self.assertEqual((page["total"], page["skipped_no_phone"]), (4, 3))
+        for counts in (
+            {"total": -1, "skipped_no_phone": 0},
+            {"total": "5"},
+            [5, 2],
+            {"total": True, "skipped_no_phone": 0},
+        ):
+            with self.subTest(counts=counts), self.assertRaises(ValidationError):
+                self.dialer().get_page(self.shared_filter.id, 1, 25, counts=counts)
 
     def test_order_is_stable_by_name_then_id(self):
         pages = [self.dialer().get_page(self.bulk_filter.id, page, 25) for page in (1, 2, 3)]
@@ -81,7 +86,8 @@ class TestPage(DialerCase):
         self.assertEqual(alpha["company"], "Kaveri Mills")
         self.assertEqual(alpha["mobile"], "+91 98450 00001")
         self.assertEqual(alpha["phone"], "+91 80 4123 0001")
-        # The mobile is the number to call, in E.164.
+        # Each number comes ready to dial in E.164; the mobile is the number to call.
+        self.assertEqual((alpha["mobile_dial"], alpha["phone_dial"]), ("+919845000001", "+918041230001"))
         self.assertEqual(alpha["call_number"], "+919845000001")
         self.assertEqual((alpha["status_value"], alpha["status_label"]), ("callback", "Callback Requested"))
         self.assertFalse(alpha["last_call_date"])

@@ -1,7 +1,7 @@
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, tagged
 
-from odoo.addons.cold_call_dialer.models.cold_call_dialer import STATUS_FIELD
+from odoo.addons.cold_call_dialer.const import STATUS_FIELD
 
 from .common import DialerCase, DialerFixturesMixin
 
@@ -9,7 +9,7 @@ from .common import DialerCase, DialerFixturesMixin
 @tagged("post_install", "-at_install")
 class TestStatusOptions(DialerCase):
     def test_options_come_from_the_field(self):
-        options = self.dialer().get_status_options()
+        options = self.dialer().get_filters()["status_options"]
         self.assertEqual(
             [(option["value"], option["label"]) for option in options],
             self.env["res.partner"].fields_get([STATUS_FIELD])[STATUS_FIELD]["selection"],
@@ -34,7 +34,7 @@ class TestStatusOptions(DialerCase):
             }
         )
         field.selection_ids.filtered(lambda option: option.value == "gatekeeper").name = "Receptionist Block"
-        options = {option["value"]: option for option in self.dialer().get_status_options()}
+        options = {option["value"]: option for option in self.dialer().get_filters()["status_options"]}
         self.assertEqual(options["gatekeeper"]["label"], "Receptionist Block")
         self.assertTrue(options["demo_done"]["connected"])
         result = self.dialer().log_call(self.alpha.id, status="demo_done", list_key="never_called")
@@ -58,7 +58,7 @@ class TestStatusOptions(DialerCase):
             ],
         )
         # Creating it again changes nothing.
-        self.assertEqual(self.env["cold.call.dialer"]._create_status_field(), field)
+        self.assertEqual(self.env["ir.model.fields.selection"]._cold_call_create_status_field(), field)
 
 
 @tagged("post_install", "-at_install")
@@ -70,7 +70,7 @@ class TestNotesOnlyMode(DialerFixturesMixin, TransactionCase):
 
     def test_no_options_without_the_field(self):
         self.assertNotIn(STATUS_FIELD, self.env["res.partner"]._fields)
-        self.assertEqual(self.dialer().get_status_options(), [])
+        self.assertEqual(self.dialer().get_filters()["status_options"], [])
         data = self.dialer().get_filters()
         self.assertTrue(data["notes_only"])
         self.assertEqual(data["status_options"], [])
@@ -108,5 +108,5 @@ class TestNotesOnlyMode(DialerFixturesMixin, TransactionCase):
         action = settings.action_create_cold_call_status_field()
         self.assertEqual(action["tag"], "reload")
         self.assertIn(STATUS_FIELD, self.env["res.partner"]._fields)
-        self.assertEqual(len(self.dialer().get_status_options()), 9)
+        self.assertEqual(len(self.dialer().get_filters()["status_options"]), 9)
         self.assertEqual(self.env["res.config.settings"].create({}).cold_call_status_option_count, 9)

@@ -1,0 +1,109 @@
+import datetime
+import re
+from types import SimpleNamespace
+
+import psycopg2
+import pytz
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, models
+from odoo.exceptions import UserError
+from odoo.tools.safe_eval import safe_eval
+from odoo.tools.safe_eval import time as safe_time
+
+# What a saved search can raise while it is evaluated or counted: reported on the filter, never raised.
+FILTER_ERRORS = (
+    ValueError,
+    TypeError,
+    SyntaxError,
+    NameError,
+    KeyError,
+    AttributeError,
+    IndexError,
+    ZeroDivisionError,
+    UserError,
+    psycopg2.DataError,
+    psycopg2.ProgrammingError,
+)
+SAFE_EVAL_ERROR = re.compile(r"^<class '(?:\w+\.)*(\w+)'>: \"(.*)\" while evaluating", re.DOTALL)
+
+
+def _web_datetime_namespace(tz):
+    """The ``datetime`` the web client offers to domains, with its ``to_utc()`` helper."""
+
+    class WebDateTime(datetime.datetime):
+        def to_utc(self):
+            return tz.localize(self.replace(tzinfo=None)).astimezone(pytz.utc).replace(tzinfo=None)
+
+    return SimpleNamespace(date=datetime.date, datetime=WebDateTime, time=datetime.time, timedelta=datetime.timedelta)
+
+
+class IrFilters(models.Model):
+    """Saved searches evaluated on the server exactly as the web client evaluates them, so that a
+    search saved in the Contacts app gives the Dialer the same contacts."""
+
+    _inherit = "ir.filters"
+
+    def _get_eval_domain(self):
+        """The domain with what the web client offers: ``uid``, ``context_today()`` in the user's
+        time zone, ``relativedelta``, ``datetime`` and ``time``. Raises the evaluation's error;
+        ``_describe_eval_error`` turns it into one line for the user."""
+        self.ensure_one()
+        domain = safe_eval(self.domain or "[]", self._web_eval_context())
+        if not isinstance(domain, list | tuple):
+            raise ValueError(_("the domain is not a list"))
+        return list(domain)
+
+    @api.model
+    def _web_eval_context(self):
+        """The evaluation context of the web client (``user_context`` plus its domain helpers)."""
+        user_context = self.env["res.users"].context_get()
+        tz_name = user_context.get("tz") or self.env.context.get("tz") or "UTC"
+        try:
+            tz = pytz.timezone(tz_name)
+        except pytz.UnknownTimeZoneError:
+            tz = pytz.utc
+        now = datetime.datetime.now(tz).replace(tzinfo=None)
+        today = now.date()
+        return {
+            **self.env.context,
+            **user_context,
+            "uid": self.env.uid,
+            "allowed_company_ids": self.env.companies.ids,
+            "context_today": lambda: today,
+            "today": today.strftime("%Y-%m-%d"),
+            "current_date": today.strftime("%Y-%m-%d"),
+            "now": now.strftime("%Y-%m-%d %H:%M:%S"),
+            "relativedelta": relativedelta,
+            "datetime": _web_datetime_namespace(tz),
+            "time": safe_time,
+        }
+
+    @api.model
+    def _describe_eval_error(self, error):
+        """A one-line reason for a broken saved search, without safe_eval's or PostgreSQL's wrapping."""
+        if isinstance(error, UserError):
+            message = error.args[0]
+        elif isinstance(error, psycopg2.Error):
+            message = error.pgerror or str(error)
+        else:
+            message = str(error)
+            match = SAFE_EVAL_ERROR.match(message)
+            if match:
+                message = f"{match.group(1)}: {match.group(2)}"
+        reason = message.strip().splitlines()[0] if message.strip() else type(error).__name__
+        return _("This saved search cannot be used: %s", reason)
+
+    @api.model
+    def _cold_call_filters(self):
+        """Saved searches on contacts that the user owns or that are shared."""
+        return self.search(
+            [("model_id", "=", "res.partner"), ("user_id", "in", [self.env.uid, False])], order="name, id"
+        )
+
+    @api.model
+    def _cold_call_filter(self, filter_id):
+        """The contact search ``filter_id`` if the user may call it (own or shared), else empty."""
+        return self.search(
+            [("id", "=", filter_id), ("model_id", "=", "res.partner"), ("user_id", "in", [self.env.uid, False])]
+        )
