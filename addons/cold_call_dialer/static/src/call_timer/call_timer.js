@@ -2,7 +2,7 @@
 
 import { Component, onWillUnmount, useState } from "@odoo/owl";
 import { browser } from "@web/core/browser/browser";
-import { formatClock } from "../dialer/dialer_model";
+import { formatClock } from "../utils";
 
 /** The visible call timer: ticks every second while the call runs. */
 export class CallTimer extends Component {

@@ -4,7 +4,7 @@ import { Component, markup, useState } from "@odoo/owl";
 import { browser } from "@web/core/browser/browser";
 import { deserializeDateTime, formatDateTime } from "@web/core/l10n/dates";
 import { CallTimer } from "../call_timer/call_timer";
-import { formatCallDuration } from "../dialer/dialer_model";
+import { formatCallDuration } from "../utils";
 
 /**
  * The contact being called: who, how to reach them, what happened before. The Call button opens
@@ -29,16 +29,16 @@ export class ContactCard extends Component {
     }
 
     get telLink() {
-        return this.contact.call_number ? `tel:${this.contact.call_number}` : false;
+        return this.telHref(this.contact.call_number);
+    }
+
+    /** ``tel:`` link of a number the server formatted for dialling (E.164 when it could). */
+    telHref(dialNumber) {
+        return dialNumber ? `tel:${dialNumber}` : false;
     }
 
     get isUpdated() {
         return Boolean(this.model.rowState(this.contact.id).updated);
-    }
-
-    /** ``tel:`` link of a displayed number: the international format without its spaces is E.164. */
-    telHref(number) {
-        return `tel:${number.replace(/[^\d+]/g, "")}`;
     }
 
     formatDate(value) {

@@ -3,32 +3,10 @@
 import { _t } from "@web/core/l10n/translation";
 import { serializeDate, today } from "@web/core/l10n/dates";
 import { markRaw, reactive } from "@odoo/owl";
+import { errorMessage } from "../utils";
 
 const MODEL = "cold.call.dialer";
 const FOLLOW_UP_DAYS = 7;
-
-/**
- * Seconds as "Xm Ys", the way the chatter notes show call durations.
- * @param {number} seconds
- */
-export function formatCallDuration(seconds) {
-    const total = Math.max(0, Math.round(seconds || 0));
-    const minutes = Math.floor(total / 60);
-    return _t("%(minutes)sm %(seconds)ss", { minutes, seconds: total % 60 });
-}
-
-/**
- * Seconds as a clock ("02:05", "1:02:05") for the running call timer.
- * @param {number} seconds
- */
-export function formatClock(seconds) {
-    const total = Math.max(0, Math.floor(seconds || 0));
-    const h = Math.floor(total / 3600);
-    const m = Math.floor((total % 3600) / 60);
-    const s = total % 60;
-    const pad = (n) => String(n).padStart(2, "0");
-    return h ? `${h}:${pad(m)}:${pad(s)}` : `${pad(m)}:${pad(s)}`;
-}
 
 /**
  * State and server calls of the Dialer. Each user action is one RPC; the state is plain data so
@@ -116,6 +94,11 @@ export class DialerModel {
         return elapsed + (running ? Math.floor((Date.now() - startedAt) / 1000) : 0);
     }
 
+    /** A server action or a save is under way. */
+    get isWorking() {
+        return this.state.busy || this.state.saving;
+    }
+
     rowState(contactId) {
         return this.state.rows[contactId] || { state: "pending" };
     }
@@ -193,7 +176,7 @@ export class DialerModel {
 
     async startCalling() {
         const list = this.selectedList;
-        if (!list || list.error || this.state.busy) {
+        if (!list || list.error || this.isWorking) {
             return;
         }
         this.state.tally = { calls: 0, talkTime: 0, connected: 0, outcomes: {} };
@@ -205,15 +188,13 @@ export class DialerModel {
     // ------------------------------------------------------------------
 
     async openPage(pageNumber) {
-        if (this.state.busy || this.state.saving) {
-            return;
-        }
-        await this._run(async () => {
+        await this._exclusive(async () => {
             const result = await this.orm.call(MODEL, "get_page", [this.state.selectedKey], {
                 page: pageNumber,
                 page_size: this.state.pageSize,
                 open_first: true,
                 release_partner_id: this._releasableId(),
+                counts: this._knownCounts(),
             });
             this.state.page = {
                 list: result.list,
@@ -237,10 +218,10 @@ export class DialerModel {
     }
 
     async openContact(contactId) {
-        if (contactId === this.currentId || this.state.busy || this.state.saving) {
+        if (contactId === this.currentId) {
             return;
         }
-        await this._run(async () => {
+        await this._exclusive(async () => {
             const result = await this.orm.call(MODEL, "open_contact", [[contactId]], {
                 release_partner_id: this._releasableId(),
                 keep_on_failure: true,
@@ -272,10 +253,10 @@ export class DialerModel {
 
     async skip() {
         const currentId = this.currentId;
-        if (!currentId || this.state.busy || this.state.saving) {
+        if (!currentId) {
             return;
         }
-        await this._run(async () => {
+        await this._exclusive(async () => {
             const result = await this.orm.call(
                 MODEL,
                 "open_contact",
@@ -294,7 +275,7 @@ export class DialerModel {
 
     async saveAndNext() {
         const current = this.state.current;
-        if (!current || this.state.saving || this.state.busy) {
+        if (!current || this.isWorking) {
             return;
         }
         const form = this.state.form;
@@ -314,17 +295,22 @@ export class DialerModel {
                   summary: form.followUp.summary,
               }
             : false;
-        this.state.saving = true;
         this.state.error = null;
-        try {
-            const result = await this.orm.silent.call(MODEL, "log_call", [current.contact.id], {
-                status: form.status,
-                duration,
-                note: form.note,
-                follow_up: followUp,
-                list_key: this.state.page.list.key,
-                next_partner_ids: this.pendingIdsAfterCurrent(),
-            });
+        await this._exclusive(async () => {
+            let result;
+            try {
+                result = await this.orm.silent.call(MODEL, "log_call", [current.contact.id], {
+                    status: form.status,
+                    duration,
+                    note: form.note,
+                    follow_up: followUp,
+                    list_key: this.state.page.list.key,
+                    next_partner_ids: this.pendingIdsAfterCurrent(),
+                });
+            } catch (error) {
+                this.state.error = errorMessage(error);
+                return;
+            }
             const option = this.selectedOption;
             this._recordInTally(option, duration);
             this._updateContact(result.contact);
@@ -334,19 +320,15 @@ export class DialerModel {
             };
             this._applySkipped(result.skipped);
             this._setCurrent(result.next);
-        } catch (error) {
-            this.state.error = errorMessage(error);
-        } finally {
-            this.state.saving = false;
-        }
+        }, "saving");
     }
 
     /** Re-read the page's contacts: statuses changed elsewhere are marked "updated in Odoo". */
     async refresh() {
-        if (!this.state.page || this.state.busy) {
+        if (!this.state.page) {
             return;
         }
-        await this._run(async () => {
+        await this._exclusive(async () => {
             const ids = this.contacts.map((contact) => contact.id);
             const rows = await this.orm.call(MODEL, "refresh_contacts", [ids]);
             const fresh = Object.fromEntries(rows.map((row) => [row.id, row]));
@@ -389,7 +371,7 @@ export class DialerModel {
     }
 
     async backToLists() {
-        if (this.state.saving) {
+        if (this.isWorking) {
             return;
         }
         const releasable = this._releasableId();
@@ -466,13 +448,29 @@ export class DialerModel {
     // Private
     // ------------------------------------------------------------------
 
-    async _run(callback) {
-        this.state.busy = true;
+    /**
+     * Run one server action at a time: while one runs (``busy``) or a call is being saved
+     * (``saving``), further clicks and keys do nothing, so a rep pressing twice never acts twice.
+     */
+    async _exclusive(callback, flag = "busy") {
+        if (this.isWorking) {
+            return;
+        }
+        this.state[flag] = true;
         try {
             await callback();
         } finally {
-            this.state.busy = false;
+            this.state[flag] = false;
         }
+    }
+
+    /** The counts of the page on screen, sent back when flipping pages of the same list. */
+    _knownCounts() {
+        const page = this.state.page;
+        if (!page || page.list.key !== this.state.selectedKey || page.pageSize !== this.state.pageSize) {
+            return false;
+        }
+        return { total: page.total, skipped_no_phone: page.skippedNoPhone };
     }
 
     /** The contact on screen, when it was opened but not called: give it back to the others. */
@@ -523,15 +521,4 @@ export class DialerModel {
             }
         }
     }
-}
-
-/** The message of a failed RPC, as the server phrased it. */
-export function errorMessage(error) {
-    if (error && error.data && error.data.message) {
-        return error.data.message;
-    }
-    if (error && error.message) {
-        return error.message;
-    }
-    return _t("Something went wrong. Check your connection and try again.");
 }

@@ -1,7 +1,7 @@
 /** @odoo-module **/
 
 import { Component, useState } from "@odoo/owl";
-import { formatCallDuration } from "../dialer/dialer_model";
+import { formatCallDuration } from "../utils";
 
 /** What the rep did since they started calling this list. */
 export class SessionTally extends Component {
