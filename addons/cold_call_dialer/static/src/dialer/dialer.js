@@ -29,7 +29,7 @@ export class Dialer extends Component {
                 orm: useService("orm"),
                 notification: useService("notification"),
                 user: useService("user"),
-            })
+            }),
         );
         this.state = this.model.state;
         useSetupAction({

@@ -1,12 +1,24 @@
 /** @odoo-module **/
 
 import { _t } from "@web/core/l10n/translation";
-import { serializeDate, today } from "@web/core/l10n/dates";
 import { markRaw, reactive } from "@odoo/owl";
 import { errorMessage } from "../utils";
+import {
+    addToTally,
+    callSeconds,
+    emptyCall,
+    emptyForm,
+    emptyTally,
+    followUpValues,
+    formError,
+    pickOutcome,
+    startCall,
+    stopCall,
+    toggleFollowUp,
+} from "./call_state";
+import { markRefreshed, markSkipped, pageRows, rowState } from "./page_rows";
 
 const MODEL = "cold.call.dialer";
-const FOLLOW_UP_DAYS = 7;
 
 /**
  * State and server calls of the Dialer. Each user action is one RPC; the state is plain data so
@@ -37,26 +49,12 @@ export class DialerModel {
             page: null,
             rows: {},
             current: null,
-            form: this._emptyForm(),
-            call: { running: false, startedAt: null, elapsed: 0 },
+            form: emptyForm(this.user.userId),
+            call: emptyCall(),
             busy: false,
             saving: false,
             error: null,
-            tally: { calls: 0, talkTime: 0, connected: 0, outcomes: {} },
-        };
-    }
-
-    _emptyForm() {
-        return {
-            status: false,
-            note: "",
-            followUp: {
-                enabled: false,
-                touched: false,
-                date: serializeDate(today().plus({ days: FOLLOW_UP_DAYS })),
-                userId: this.user.userId,
-                summary: "",
-            },
+            tally: emptyTally(),
         };
     }
 
@@ -90,8 +88,7 @@ export class DialerModel {
 
     /** Seconds on the call so far. */
     get callSeconds() {
-        const { running, startedAt, elapsed } = this.state.call;
-        return elapsed + (running ? Math.floor((Date.now() - startedAt) / 1000) : 0);
+        return callSeconds(this.state.call);
     }
 
     /** A server action or a save is under way. */
@@ -100,7 +97,7 @@ export class DialerModel {
     }
 
     rowState(contactId) {
-        return this.state.rows[contactId] || { state: "pending" };
+        return rowState(this.state.rows, contactId);
     }
 
     /** Ids still to call on this page, starting after the current contact and wrapping around. */
@@ -179,7 +176,7 @@ export class DialerModel {
         if (!list || list.error || this.isWorking) {
             return;
         }
-        this.state.tally = { calls: 0, talkTime: 0, connected: 0, outcomes: {} };
+        this.state.tally = emptyTally();
         await this.openPage(1);
     }
 
@@ -205,14 +202,9 @@ export class DialerModel {
                 pageSize: result.page_size,
                 skippedNoPhone: result.skipped_no_phone,
             };
-            this.state.rows = {};
-            for (const contact of result.contacts) {
-                if (contact.held_by) {
-                    this.state.rows[contact.id] = { state: "held", heldBy: contact.held_by };
-                }
-            }
+            this.state.rows = pageRows(result.contacts);
             this.state.screen = "calling";
-            this._applySkipped(result.skipped);
+            markSkipped(this.state.rows, result.skipped);
             this._setCurrent(result.current);
         });
     }
@@ -226,7 +218,7 @@ export class DialerModel {
                 release_partner_id: this._releasableId(),
                 keep_on_failure: true,
             });
-            this._applySkipped(result.skipped);
+            markSkipped(this.state.rows, result.skipped);
             if (result.current) {
                 this._setCurrent(result.current);
                 return;
@@ -238,7 +230,7 @@ export class DialerModel {
                 skipped && skipped.reason === "held"
                     ? _t("%(name)s is held by %(user)s.", { name, user: skipped.held_by })
                     : _t("%s cannot be called any more.", name),
-                { type: "warning" }
+                { type: "warning" },
             );
         });
     }
@@ -263,12 +255,12 @@ export class DialerModel {
                 [this.pendingIdsAfterCurrent()],
                 {
                     release_partner_id: currentId,
-                }
+                },
             );
             if (this.rowState(currentId).state === "pending") {
                 this.state.rows[currentId] = { state: "skipped" };
             }
-            this._applySkipped(result.skipped);
+            markSkipped(this.state.rows, result.skipped);
             this._setCurrent(result.current);
         });
     }
@@ -279,23 +271,11 @@ export class DialerModel {
             return;
         }
         const form = this.state.form;
-        if (!this.state.notesOnly && !form.status) {
-            this.state.error = _t("Pick an outcome for this call.");
-            return;
-        }
-        if (this.state.notesOnly && !form.note.trim()) {
-            this.state.error = _t("Type a note: in notes-only mode, the note is what gets logged.");
+        this.state.error = formError(form, this.state.notesOnly);
+        if (this.state.error) {
             return;
         }
         const duration = this.callSeconds;
-        const followUp = form.followUp.enabled
-            ? {
-                  date: form.followUp.date,
-                  user_id: form.followUp.userId || this.user.userId,
-                  summary: form.followUp.summary,
-              }
-            : false;
-        this.state.error = null;
         await this._exclusive(async () => {
             let result;
             try {
@@ -303,7 +283,7 @@ export class DialerModel {
                     status: form.status,
                     duration,
                     note: form.note,
-                    follow_up: followUp,
+                    follow_up: followUpValues(form.followUp, this.user.userId),
                     list_key: this.state.page.list.key,
                     next_partner_ids: this.pendingIdsAfterCurrent(),
                 });
@@ -312,13 +292,13 @@ export class DialerModel {
                 return;
             }
             const option = this.selectedOption;
-            this._recordInTally(option, duration);
+            addToTally(this.state.tally, option, duration);
             this._updateContact(result.contact);
             this.state.rows[current.contact.id] = {
                 state: "done",
                 outcome: option ? option.label : _t("Note"),
             };
-            this._applySkipped(result.skipped);
+            markSkipped(this.state.rows, result.skipped);
             this._setCurrent(result.next);
         }, "saving");
     }
@@ -331,41 +311,15 @@ export class DialerModel {
         await this._exclusive(async () => {
             const ids = this.contacts.map((contact) => contact.id);
             const rows = await this.orm.call(MODEL, "refresh_contacts", [ids]);
-            const fresh = Object.fromEntries(rows.map((row) => [row.id, row]));
-            let updated = 0;
-            for (const contact of this.contacts) {
-                const row = fresh[contact.id];
-                const rowState = this.rowState(contact.id);
-                if (!row || !row.callable) {
-                    if (rowState.state !== "done") {
-                        this.state.rows[contact.id] = { ...rowState, state: "unavailable" };
-                    }
-                    continue;
-                }
-                if (row.status_value !== contact.status_value) {
-                    updated++;
-                    this.state.rows[contact.id] = { ...this.rowState(contact.id), updated: true };
-                }
-                if (row.held_by && rowState.state === "pending") {
-                    this.state.rows[contact.id] = {
-                        ...this.rowState(contact.id),
-                        state: "held",
-                        heldBy: row.held_by,
-                    };
-                } else if (!row.held_by && rowState.state === "held") {
-                    this.state.rows[contact.id] = {
-                        ...this.rowState(contact.id),
-                        state: "pending",
-                        heldBy: false,
-                    };
-                }
+            const updated = markRefreshed(this.state.rows, this.contacts, rows);
+            for (const row of rows) {
                 this._updateContact(row);
             }
             this.notification.add(
                 updated
                     ? _t("%s contact(s) updated in Odoo since the page was loaded.", updated)
                     : _t("No change in Odoo since the page was loaded."),
-                { type: updated ? "warning" : "info" }
+                { type: updated ? "warning" : "info" },
             );
         });
     }
@@ -382,7 +336,7 @@ export class DialerModel {
             rows: {},
             current: null,
             error: null,
-            form: this._emptyForm(),
+            form: emptyForm(this.user.userId),
         });
         if (releasable) {
             await this.orm.silent.call(MODEL, "release_contact", [releasable]);
@@ -395,35 +349,20 @@ export class DialerModel {
     // ------------------------------------------------------------------
 
     startCall() {
-        if (!this.state.call.running) {
-            Object.assign(this.state.call, { running: true, startedAt: Date.now() });
-        }
+        startCall(this.state.call);
     }
 
     stopCall() {
-        if (this.state.call.running) {
-            Object.assign(this.state.call, {
-                running: false,
-                elapsed: this.callSeconds,
-                startedAt: null,
-            });
-        }
+        stopCall(this.state.call);
     }
 
     setStatus(value) {
-        const form = this.state.form;
-        form.status = form.status === value ? false : value;
-        const option = this.selectedOption;
-        if (!form.followUp.touched) {
-            form.followUp.enabled = Boolean(option && option.follow_up);
-        }
+        pickOutcome(this.state.form, this.state.statusOptions, value);
         this.state.error = null;
     }
 
     toggleFollowUp() {
-        const followUp = this.state.form.followUp;
-        followUp.enabled = !followUp.enabled;
-        followUp.touched = true;
+        toggleFollowUp(this.state.form.followUp);
     }
 
     // ------------------------------------------------------------------
@@ -467,7 +406,11 @@ export class DialerModel {
     /** The counts of the page on screen, sent back when flipping pages of the same list. */
     _knownCounts() {
         const page = this.state.page;
-        if (!page || page.list.key !== this.state.selectedKey || page.pageSize !== this.state.pageSize) {
+        if (
+            !page ||
+            page.list.key !== this.state.selectedKey ||
+            page.pageSize !== this.state.pageSize
+        ) {
             return false;
         }
         return { total: page.total, skipped_no_phone: page.skippedNoPhone };
@@ -480,10 +423,9 @@ export class DialerModel {
     }
 
     _setCurrent(card) {
-        this.stopCall();
-        this.state.call = { running: false, startedAt: null, elapsed: 0 };
+        this.state.call = emptyCall();
         this.state.current = card || null;
-        this.state.form = this._emptyForm();
+        this.state.form = emptyForm(this.user.userId);
         this.state.error = null;
         if (card) {
             this._updateContact(card.contact);
@@ -497,28 +439,6 @@ export class DialerModel {
         }
         if (this.state.current && this.state.current.contact.id === row.id) {
             Object.assign(this.state.current.contact, row);
-        }
-    }
-
-    _applySkipped(skipped) {
-        for (const { id, reason, held_by } of skipped || []) {
-            if (this.rowState(id).state === "done") {
-                continue;
-            }
-            this.state.rows[id] =
-                reason === "held" ? { state: "held", heldBy: held_by } : { state: "unavailable" };
-        }
-    }
-
-    _recordInTally(option, duration) {
-        const tally = this.state.tally;
-        tally.calls++;
-        tally.talkTime += duration;
-        if (option) {
-            tally.outcomes[option.label] = (tally.outcomes[option.label] || 0) + 1;
-            if (option.connected) {
-                tally.connected++;
-            }
         }
     }
 }

@@ -1,0 +1,100 @@
+/** @odoo-module **/
+
+import { serializeDate, today } from "@web/core/l10n/dates";
+import { _t } from "@web/core/l10n/translation";
+
+const FOLLOW_UP_DAYS = 7;
+
+/**
+ * Plain-data parts of the call screen's state (the form, the call clock, the session tally), so
+ * that the whole state can be copied across breadcrumbs.
+ */
+
+/** An empty call form: no outcome, no note, a follow-up in a week for ``userId``, off. */
+export function emptyForm(userId) {
+    return {
+        status: false,
+        note: "",
+        followUp: {
+            enabled: false,
+            touched: false,
+            date: serializeDate(today().plus({ days: FOLLOW_UP_DAYS })),
+            userId,
+            summary: "",
+        },
+    };
+}
+
+/** Why the form cannot be saved yet, or null. */
+export function formError(form, notesOnly) {
+    if (!notesOnly && !form.status) {
+        return _t("Pick an outcome for this call.");
+    }
+    if (notesOnly && !form.note.trim()) {
+        return _t("Type a note: in notes-only mode, the note is what gets logged.");
+    }
+    return null;
+}
+
+/** The follow-up as the server's ``log_call`` takes it, or false when it is off. */
+export function followUpValues(followUp, defaultUserId) {
+    if (!followUp.enabled) {
+        return false;
+    }
+    return {
+        date: followUp.date,
+        user_id: followUp.userId || defaultUserId,
+        summary: followUp.summary,
+    };
+}
+
+/** Pick an outcome (picking it again clears it); the follow-up follows its flag until touched. */
+export function pickOutcome(form, options, value) {
+    form.status = form.status === value ? false : value;
+    const option = options.find((o) => o.value === form.status);
+    if (!form.followUp.touched) {
+        form.followUp.enabled = Boolean(option && option.follow_up);
+    }
+}
+
+export function toggleFollowUp(followUp) {
+    followUp.enabled = !followUp.enabled;
+    followUp.touched = true;
+}
+
+export function emptyCall() {
+    return { running: false, startedAt: null, elapsed: 0 };
+}
+
+/** Seconds on the call so far. */
+export function callSeconds(call) {
+    return call.elapsed + (call.running ? Math.floor((Date.now() - call.startedAt) / 1000) : 0);
+}
+
+export function startCall(call) {
+    if (!call.running) {
+        Object.assign(call, { running: true, startedAt: Date.now() });
+    }
+}
+
+export function stopCall(call) {
+    if (call.running) {
+        Object.assign(call, { running: false, elapsed: callSeconds(call), startedAt: null });
+    }
+}
+
+export function emptyTally() {
+    return { calls: 0, talkTime: 0, connected: 0, outcomes: {} };
+}
+
+/** Count a saved call in the session tally. */
+export function addToTally(tally, option, duration) {
+    tally.calls++;
+    tally.talkTime += duration;
+    if (option) {
+        tally.outcomes[option.label] = (tally.outcomes[option.label] || 0) + 1;
+        if (option.connected) {
+            tally.connected++;
+        }
+    }
+}

@@ -1,0 +1,63 @@
+/** @odoo-module **/
+
+/**
+ * Where each contact of the page stands, by contact id: "pending" (not in the map), "done"
+ * (with its outcome), "skipped", "held" (by another rep) or "unavailable"; ``updated`` marks a
+ * contact changed elsewhere since the page was loaded.
+ */
+
+/** The row states of a freshly loaded page: every contact pending, but those another rep holds. */
+export function pageRows(contacts) {
+    const rows = {};
+    for (const contact of contacts) {
+        if (contact.held_by) {
+            rows[contact.id] = { state: "held", heldBy: contact.held_by };
+        }
+    }
+    return rows;
+}
+
+export function rowState(rows, contactId) {
+    return rows[contactId] || { state: "pending" };
+}
+
+/** Mark the contacts the server passed over: held by another rep, or no longer callable. */
+export function markSkipped(rows, skipped) {
+    for (const { id, reason, held_by } of skipped || []) {
+        if (rowState(rows, id).state !== "done") {
+            rows[id] =
+                reason === "held" ? { state: "held", heldBy: held_by } : { state: "unavailable" };
+        }
+    }
+}
+
+/**
+ * Merge the contacts' rows as re-read from the server into their row states.
+ * @returns {number} how many contacts had their status changed elsewhere
+ */
+export function markRefreshed(rows, contacts, freshRows) {
+    const fresh = Object.fromEntries(freshRows.map((row) => [row.id, row]));
+    let updated = 0;
+    for (const contact of contacts) {
+        const row = fresh[contact.id];
+        const current = rowState(rows, contact.id);
+        if (!row || !row.callable) {
+            if (current.state !== "done") {
+                rows[contact.id] = { ...current, state: "unavailable" };
+            }
+            continue;
+        }
+        const next = { ...current };
+        if (row.status_value !== contact.status_value) {
+            updated++;
+            next.updated = true;
+        }
+        if (row.held_by && current.state === "pending") {
+            Object.assign(next, { state: "held", heldBy: row.held_by });
+        } else if (!row.held_by && current.state === "held") {
+            Object.assign(next, { state: "pending", heldBy: false });
+        }
+        rows[contact.id] = next;
+    }
+    return updated;
+}
