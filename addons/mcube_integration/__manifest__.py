@@ -27,5 +27,6 @@
             "mcube_integration/static/tests/tours/*.js",
         ],
     },
+    "post_load": "post_load",
     "installable": True,
 }

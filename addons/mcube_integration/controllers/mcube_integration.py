@@ -1,62 +1,27 @@
 import contextlib
 import ipaddress
 import logging
-import re
 
 import psycopg2
 
 from odoo import SUPERUSER_ID, _, http
-from odoo.exceptions import ValidationError
 from odoo.http import request
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tools import consteq
 
-_logger = logging.getLogger(__name__)
-
-WEBHOOK_PATH = "/mcube/webhook"
-MAX_BODY_BYTES = 64 * 1024
-TOKEN_HEADER = "X-MCUBE-Token"
-PARAM_TOKEN = "mcube_integration.webhook_token"
-PARAM_ALLOWED_IPS = "mcube_integration.allowed_ips"
-RETRY_AFTER_SECONDS = "30"
-KEPT_HEADERS = (
-    "Content-Type",
-    "Content-Length",
-    "User-Agent",
-    "X-Forwarded-For",
-    "X-Forwarded-Host",
-    "X-Forwarded-Proto",
-    "X-Real-Ip",
-    "X-Request-Id",
+from ..const import (
+    KEPT_HEADERS,
+    MAX_BODY_BYTES,
+    PARAM_ALLOWED_IPS,
+    PARAM_TOKEN,
+    RETRY_AFTER_SECONDS,
+    TOKEN_HEADER,
+    WEBHOOK_PATH,
 )
+from ..tools.networks import parse_allowed_networks
+from ..tools.payload import PayloadError, body_kind, decode, parse
 
-
-TOKEN_IN_URL = re.compile(r"([?&]token=)[^&\s\"]*")
-
-
-class RedactWebhookToken(logging.Filter):
-    """The access log line of a request holds its query string: hide the token there."""
-
-    def filter(self, record):
-        if isinstance(record.args, tuple) and any(WEBHOOK_PATH in str(arg) for arg in record.args):
-            record.args = tuple(TOKEN_IN_URL.sub(r"\1***", arg) if isinstance(arg, str) else arg for arg in record.args)
-        return True
-
-
-logging.getLogger("werkzeug").addFilter(RedactWebhookToken())
-
-
-def parse_allowed_networks(text):
-    """Networks of a comma separated list of IPs / CIDRs; ValueError names a bad entry."""
-    networks = []
-    for entry in (text or "").split(","):
-        entry = entry.strip()
-        if entry:
-            try:
-                networks.append(ipaddress.ip_network(entry, strict=False))
-            except ValueError as error:
-                raise ValueError(entry) from error
-    return networks
+_logger = logging.getLogger(__name__)
 
 
 def answer(code, headers=None, **payload):
@@ -100,18 +65,17 @@ class McubeWebhookController(http.Controller):
         raw = httprequest.get_data()
         if len(raw) > MAX_BODY_BYTES:
             return answer(413, error=_("The body is larger than %s bytes.", MAX_BODY_BYTES))
-        payload = env["mcube.payload"]
-        kind = payload._body_kind(httprequest.mimetype)
+        kind = body_kind(httprequest.mimetype)
         if not kind:
             return answer(
                 415,
                 error=_("Send application/json or application/x-www-form-urlencoded, not %s.", httprequest.mimetype),
             )
         try:
-            text, data = payload._decode(raw, kind)
-            call = payload._parse(data)
-        except ValidationError as error:
-            return answer(400, error=error.args[0])
+            text, data = decode(raw, kind)
+            call = parse(data)
+        except PayloadError as error:
+            return answer(400, error=str(error))  # translated here, in the request's language
         headers = {name: httprequest.headers[name] for name in KEPT_HEADERS if name in httprequest.headers}
         event, created = env["mcube.event"]._ingest(
             call["call_id"], call["phase"], text, httprequest.mimetype, headers, httprequest.remote_addr

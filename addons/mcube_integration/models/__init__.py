@@ -1,4 +1,4 @@
-from . import mcube_payload
+from . import mcube_phone_mixin
 from . import mcube_event
 from . import mcube_call_record
 from . import mcube_phone_lock

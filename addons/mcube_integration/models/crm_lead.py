@@ -2,35 +2,17 @@ from odoo import _, api, fields, models
 
 
 class CrmLead(models.Model):
-    _inherit = "crm.lead"
+    """Leads get the indexed E.164 numbers (phone_sanitized holds only the mobile when
+    there is one), their calls, and the date of the last one."""
 
-    mcube_phone_sanitized = fields.Char(
-        string="Phone (E.164, MCUBE)",
-        compute="_compute_mcube_sanitized",
-        store=True,
-        index="btree_not_null",
-        help="phone_sanitized holds the mobile when there is one; MCUBE also matches calls on the phone.",
-    )
-    mcube_mobile_sanitized = fields.Char(
-        string="Mobile (E.164, MCUBE)",
-        compute="_compute_mcube_sanitized",
-        store=True,
-        index="btree_not_null",
-    )
+    _name = "crm.lead"
+    _inherit = ["crm.lead", "mcube.phone.mixin"]
+
     mcube_call_record_ids = fields.One2many("mcube.call.record", "lead_id", string="Calls")
     mcube_call_count = fields.Integer(string="Call Count", compute="_compute_mcube_call_count")
     mcube_last_call_date = fields.Datetime(
         string="Last Call", compute="_compute_mcube_last_call_date", store=True, readonly=True
     )
-
-    @api.depends("phone", "mobile", "country_id")
-    def _compute_mcube_sanitized(self):
-        normalize = self.env["mcube.payload"]._normalize_phone
-        default_country = self.env["mcube.payload"]._country()
-        for lead in self:
-            country = lead.country_id or default_country
-            lead.mcube_phone_sanitized = normalize(lead.phone, country) if lead.phone else False
-            lead.mcube_mobile_sanitized = normalize(lead.mobile, country) if lead.mobile else False
 
     def _compute_mcube_call_count(self):
         counts = dict(

@@ -3,7 +3,7 @@ from werkzeug.exceptions import abort
 from odoo import _, models
 from odoo.http import request
 
-from ..controllers.mcube_integration import MAX_BODY_BYTES, WEBHOOK_PATH
+from ..const import MAX_BODY_BYTES, WEBHOOK_PATH
 
 
 class IrHttp(models.AbstractModel):

@@ -1,12 +1,12 @@
+import pytz
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
-from .mcube_payload import MISSED_STATUSES
+from ..const import DEFAULT_TIMEZONE, PARAM_DEFAULT_TEAM, PARAM_DEFAULT_USER, PARAM_TIMEZONE
+from ..tools.payload import MISSED_STATUSES, body_kind, decode, parse
 
-PARAM_DEFAULT_USER = "mcube_integration.default_user_id"
-PARAM_DEFAULT_TEAM = "mcube_integration.default_team_id"
 OPEN_LEAD_DOMAIN = [("active", "=", True), "|", ("stage_id", "=", False), ("stage_id.is_won", "=", False)]
 
 
@@ -53,7 +53,6 @@ class McubeCallRecord(models.Model):
     duration = fields.Integer(readonly=True, help="Talk time in seconds.")
     duration_display = fields.Char(string="Duration (h:mm:ss)", compute="_compute_duration_display")
     recording_url = fields.Char(string="Recording", readonly=True)
-    has_recording = fields.Boolean(compute="_compute_has_recording", store=True)
     disconnected_by = fields.Char(readonly=True)
     refid = fields.Char(string="Reference", readonly=True, help="Echo of the refid sent with a click-to-call.")
     event_ids = fields.One2many("mcube.event", "call_record_id", readonly=True)
@@ -67,11 +66,6 @@ class McubeCallRecord(models.Model):
         for record in self:
             minutes, seconds = divmod(record.duration or 0, 60)
             record.duration_display = f"{minutes // 60}:{minutes % 60:02d}:{seconds:02d}"
-
-    @api.depends("recording_url")
-    def _compute_has_recording(self):
-        for record in self:
-            record.has_recording = bool(record.recording_url)
 
     @api.model
     def _upsert_from_event(self, event):
@@ -87,12 +81,11 @@ class McubeCallRecord(models.Model):
 
     @api.model
     def _values_from_event(self, event):
-        payload = self.env["mcube.payload"]
-        kind = payload._body_kind(event.content_type)
-        data = payload._parse(payload._decode((event.payload or "").encode(), kind)[1])
-        country = payload._country()
+        data = parse(decode((event.payload or "").encode(), body_kind(event.content_type))[1])
+        phones = self.env["mcube.phone.mixin"]
+        country = phones._mcube_default_country()
         numbers = {
-            fname: payload._normalize_phone(data[key], country) or data[key]
+            fname: phones._mcube_normalize_phone(data[key], country) or data[key]
             for fname, key in (
                 ("phone_number", "customer_number"),
                 ("virtual_number", "virtual_number"),
@@ -107,13 +100,23 @@ class McubeCallRecord(models.Model):
             "group_name": data["group_name"],
             "raw_status": data["raw_status"],
             "status": data["status"],
-            "call_date": payload._to_utc(data["start_time"]) or event.received_at,
-            "end_date": payload._to_utc(data["end_time"]),
+            "call_date": self._to_utc(data["start_time"]) or event.received_at,
+            "end_date": self._to_utc(data["end_time"]),
             "duration": data["duration"],
             "recording_url": data["recording_url"],
             "disconnected_by": data["disconnected_by"],
             "refid": data["refid"],
         }
+
+    @api.model
+    def _to_utc(self, value):
+        """Naive UTC datetime for Odoo from MCUBE's local time (timezone from Settings)."""
+        if not value:
+            return False
+        if value.tzinfo is None:
+            tz_name = self.env["ir.config_parameter"].sudo().get_param(PARAM_TIMEZONE) or DEFAULT_TIMEZONE
+            value = pytz.timezone(tz_name).localize(value)
+        return value.astimezone(pytz.utc).replace(tzinfo=None)
 
     @api.model
     def _lock_call(self, call_id):
@@ -125,9 +128,8 @@ class McubeCallRecord(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-                INSERT INTO mcube_call_record (call_id, state, has_recording, duration,
-                                               create_uid, create_date, write_uid, write_date)
-                VALUES (%(call_id)s, 'ongoing', false, 0, %(uid)s, %(now)s, %(uid)s, %(now)s)
+                INSERT INTO mcube_call_record (call_id, state, duration, create_uid, create_date, write_uid, write_date)
+                VALUES (%(call_id)s, 'ongoing', 0, %(uid)s, %(now)s, %(uid)s, %(now)s)
                 ON CONFLICT (call_id) DO NOTHING
                 """,
                 call_id=call_id,
@@ -184,13 +186,13 @@ class McubeCallRecord(models.Model):
             if user:
                 return user
         if agent_phone and agent_phone.startswith("+"):
-            payload = self.env["mcube.payload"]
-            country = payload._country()
+            phones = self.env["mcube.phone.mixin"]
+            country = phones._mcube_default_country()
             candidates = users.search([("share", "=", False), "|", ("phone", "!=", False), ("mobile", "!=", False)])
             for user in candidates:
                 if agent_phone in (
-                    payload._normalize_phone(user.phone, country),
-                    payload._normalize_phone(user.mobile, country),
+                    phones._mcube_normalize_phone(user.phone, country),
+                    phones._mcube_normalize_phone(user.mobile, country),
                 ):
                     return user
         return users

@@ -1,6 +1,5 @@
 import json
 import logging
-from datetime import timedelta
 
 import psycopg2
 
@@ -10,12 +9,9 @@ from odoo.tools import SQL
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
-_logger = logging.getLogger(__name__)
+from ..const import JOB_CHANNEL, JOB_MAX_RETRIES, LIVE_JOB_STATES, LOST_JOB_DELAY
 
-JOB_CHANNEL = "root.mcube"
-JOB_MAX_RETRIES = 8
-LIVE_JOB_STATES = ("wait_dependencies", "pending", "enqueued", "started")
-LOST_JOB_DELAY = timedelta(minutes=30)
+_logger = logging.getLogger(__name__)
 
 
 class McubeEvent(models.Model):
@@ -25,7 +21,7 @@ class McubeEvent(models.Model):
     _name = "mcube.event"
     _description = "MCUBE webhook event"
     _order = "received_at desc, id desc"
-    _rec_name = "dedup_key"
+    _rec_name = "call_id"
 
     call_id = fields.Char(required=True, readonly=True, index=True)
     phase = fields.Selection(
@@ -33,9 +29,6 @@ class McubeEvent(models.Model):
         required=True,
         readonly=True,
         help="A delivery with an end time or a final status is the hangup event.",
-    )
-    dedup_key = fields.Char(
-        readonly=True, help="Call id and phase: MCUBE may deliver an event several times, it is stored once."
     )
     payload = fields.Text(readonly=True, help="The body exactly as MCUBE sent it.")
     content_type = fields.Char(readonly=True)
@@ -61,6 +54,12 @@ class McubeEvent(models.Model):
         ),
     ]
 
+    @api.depends("call_id", "phase")
+    def _compute_display_name(self):
+        """Call id and phase: MCUBE may deliver an event several times, it is stored once."""
+        for event in self:
+            event.display_name = f"{event.call_id}/{event.phase}"
+
     @api.model
     def _ingest(self, call_id, phase, payload, content_type, headers, remote_addr):
         """Store a delivery unless (call id, phase) is already stored, and enqueue its job in
@@ -70,17 +69,16 @@ class McubeEvent(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-                INSERT INTO mcube_event (call_id, phase, dedup_key, payload, content_type, headers,
+                INSERT INTO mcube_event (call_id, phase, payload, content_type, headers,
                                          remote_addr, received_at, state, attempts,
                                          create_uid, create_date, write_uid, write_date)
-                VALUES (%(call_id)s, %(phase)s, %(dedup_key)s, %(payload)s, %(content_type)s, %(headers)s,
+                VALUES (%(call_id)s, %(phase)s, %(payload)s, %(content_type)s, %(headers)s,
                         %(remote_addr)s, %(now)s, 'pending', 0, %(uid)s, %(now)s, %(uid)s, %(now)s)
                 ON CONFLICT (call_id, phase) DO NOTHING
                 RETURNING id
                 """,
                 call_id=call_id,
                 phase=phase,
-                dedup_key=f"{call_id}/{phase}",
                 payload=payload,
                 content_type=content_type,
                 headers=json.dumps(headers, sort_keys=True),
@@ -106,7 +104,7 @@ class McubeEvent(models.Model):
                 channel=JOB_CHANNEL,
                 identity_key=event._job_identity_key(),
                 max_retries=JOB_MAX_RETRIES,
-                description=_("Process MCUBE event %s", event.dedup_key),
+                description=_("Process MCUBE event %s", event.display_name),
             )._process()
 
     def _process(self):
@@ -148,6 +146,8 @@ class McubeEvent(models.Model):
 
     @api.model
     def _error_text(self, error):
+        """Error as stored on the event; str() translates a PayloadError's lazy message
+        here, where the environment gives the language."""
         message = error.args[0] if error.args and isinstance(error.args[0], str) else str(error)
         return f"{type(error).__name__}: {message}"
 

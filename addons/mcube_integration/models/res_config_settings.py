@@ -5,12 +5,22 @@ from odoo.exceptions import ValidationError
 
 from odoo.addons.base.models.res_partner import _tz_get
 
-from ..controllers.mcube_integration import PARAM_ALLOWED_IPS, PARAM_TOKEN, WEBHOOK_PATH, parse_allowed_networks
-from .mcube_call_record import PARAM_DEFAULT_TEAM, PARAM_DEFAULT_USER
-from .mcube_payload import DEFAULT_TIMEZONE, PARAM_COUNTRY, PARAM_TIMEZONE
+from ..const import (
+    DEFAULT_TIMEZONE,
+    PARAM_ALLOWED_IPS,
+    PARAM_COUNTRY,
+    PARAM_DEFAULT_TEAM,
+    PARAM_DEFAULT_USER,
+    PARAM_TIMEZONE,
+    PARAM_TOKEN,
+    WEBHOOK_PATH,
+)
+from ..tools.networks import parse_allowed_networks
 
 
 class ResConfigSettings(models.TransientModel):
+    """MCUBE settings, all stored as mcube_integration.* system parameters."""
+
     _inherit = "res.config.settings"
 
     mcube_webhook_token = fields.Char(
@@ -58,6 +68,16 @@ class ResConfigSettings(models.TransientModel):
                 parse_allowed_networks(settings.mcube_allowed_ips)
             except ValueError as error:
                 raise ValidationError(_("%s is not an IP address or network (CIDR).", error.args[0])) from error
+
+    def set_values(self):
+        """A new default country changes the E.164 numbers of leads and contacts that
+        have no country of their own: recompute them, or calls stop matching them."""
+        phones = self.env["mcube.phone.mixin"]
+        country = phones._mcube_default_country()
+        result = super().set_values()
+        if phones._mcube_default_country() != country:
+            phones._mcube_recompute_countryless()
+        return result
 
     def action_mcube_generate_token(self):
         """Save the settings with a new random token (the old one stops working)."""

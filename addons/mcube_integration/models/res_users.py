@@ -3,6 +3,8 @@ from odoo.exceptions import ValidationError
 
 
 class ResUsers(models.Model):
+    """The MCUBE virtual number (DID) of a salesperson: calls through it are theirs."""
+
     _inherit = "res.users"
 
     mcube_virtual_number = fields.Char(
@@ -43,7 +45,7 @@ class ResUsers(models.Model):
         """Store the DID in the form the webhook compares with (E.164)."""
         number = vals.get("mcube_virtual_number")
         if number:
-            normalized = self.env["mcube.payload"]._normalize_phone(number)
+            normalized = self.env["mcube.phone.mixin"]._mcube_normalize_phone(number)
             if not normalized:
                 raise ValidationError(_("%s is not a phone number.", number))
             vals["mcube_virtual_number"] = normalized

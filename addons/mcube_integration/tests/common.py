@@ -5,6 +5,8 @@ from odoo.tests import new_test_user
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
+from ..tools.payload import parse
+
 SAMPLES = Path(__file__).parent / "samples"
 TOKEN = "test-token-5f1c2a"
 DID = "+918045678901"
@@ -55,7 +57,7 @@ class McubeCase:
     def ingest(self, payload, content_type="application/json"):
         """Store a delivery as the webhook does and run its job; return the event."""
         body = json.dumps(payload)
-        call = self.env["mcube.payload"]._parse(payload)
+        call = parse(payload)
         with trap_jobs() as trap:
             event, _created = self.Event._ingest(call["call_id"], call["phase"], body, content_type, {}, "127.0.0.1")
             trap.perform_enqueued_jobs()

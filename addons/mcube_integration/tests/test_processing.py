@@ -3,6 +3,7 @@ from datetime import datetime
 from unittest.mock import patch
 
 import psycopg2
+from lxml import etree
 from psycopg2 import errorcodes
 
 from odoo import fields
@@ -48,7 +49,7 @@ class TestProcessing(McubeCase, TransactionCase):
         self.assertEqual(record.direction, "inbound")
         self.assertEqual(record.call_date, datetime(2025, 11, 13, 9, 0, 5))  # 14:30:05 in Kolkata
         self.assertEqual(record.end_date, datetime(2025, 11, 13, 9, 3, 7))
-        self.assertTrue(record.has_recording)
+        self.assertTrue(record.recording_url.startswith("https://"))
         self.assertEqual(record.user_id, self.salesman_did)
         lead = record.lead_id
         self.assertEqual(lead.name, "Inbound call from +919876543210")
@@ -208,9 +209,24 @@ class TestProcessing(McubeCase, TransactionCase):
         self.assertEqual(record.phone_number, "+919876500011")
         self.assertEqual(record.virtual_number, DID)
         self.assertEqual(record.refid, "dialer-42")
-        self.assertFalse(record.has_recording)
+        self.assertFalse(record.recording_url)
         self.assertEqual(record.lead_id.name, "Outbound call to +919876500011")
         self.assertFalse(record.lead_id.activity_ids, "only missed inbound calls ask for a call back")
+
+    def test_with_recording_filter(self):
+        self.ingest(sample(HANGUP))
+        self.ingest(sample("outbound_noanswer"))
+        arch = self.CallRecord.get_views([(False, "search")])["views"]["search"]["arch"]
+        domain = etree.fromstring(arch).xpath("//filter[@name='with_recording']")[0].get("domain")
+        self.assertEqual(self.CallRecord.search(ast.literal_eval(domain)), self.record_of("MC-20251113-000123"))
+
+    def test_local_time_to_utc(self):
+        self.assertEqual(self.CallRecord._to_utc(datetime(2025, 11, 13, 14, 30, 5)), datetime(2025, 11, 13, 9, 0, 5))
+        self.env["ir.config_parameter"].sudo().set_param("mcube_integration.timezone", "Europe/Brussels")
+        self.assertEqual(self.CallRecord._to_utc(datetime(2025, 11, 13, 14, 30, 5)), datetime(2025, 11, 13, 13, 30, 5))
+        aware = datetime.fromisoformat("2025-11-13T14:30:05+05:30")
+        self.assertEqual(self.CallRecord._to_utc(aware), datetime(2025, 11, 13, 9, 0, 5))
+        self.assertFalse(self.CallRecord._to_utc(None))
 
     def test_titlecase_sample(self):
         self.ingest(sample("titlecase_shape"))

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 import psycopg2
 
 import odoo
+from odoo.modules.module import get_manifest
 from odoo.modules.registry import Registry
 from odoo.sql_db import TestCursor
 from odoo.tests import HttpCase, tagged
@@ -13,7 +14,9 @@ from odoo.tools import config, mute_logger
 
 from odoo.addons.queue_job.job import Job
 
-from ..controllers.mcube_integration import MAX_BODY_BYTES, RedactWebhookToken
+from .. import post_load
+from ..const import MAX_BODY_BYTES
+from ..tools.log_filter import RedactWebhookToken
 from .common import TOKEN, McubeCase, sample
 
 WEBHOOK = "/mcube/webhook"
@@ -53,7 +56,7 @@ class TestWebhook(McubeCase, HttpCase):
         self.assertEqual(event.payload, body)
         self.assertEqual(event.content_type, "application/json")
         self.assertEqual((event.call_id, event.phase, event.state), ("MC-20251113-000123", "hangup", "pending"))
-        self.assertEqual(event.dedup_key, "MC-20251113-000123/hangup")
+        self.assertEqual(event.display_name, "MC-20251113-000123/hangup")
         self.assertEqual(event.remote_addr, "127.0.0.1")
         self.assertTrue(event.received_at)
         headers = json.loads(event.headers)
@@ -61,6 +64,7 @@ class TestWebhook(McubeCase, HttpCase):
         self.assertNotIn(TOKEN, event.headers)
         job = self.env["queue.job"].search([("identity_key", "=", f"mcube.event:{event.id}")])
         self.assertEqual((job.state, job.channel, job.method_name), ("pending", "root.mcube", "_process"))
+        self.assertEqual(job.name, "Process MCUBE event MC-20251113-000123/hangup")
 
     def test_200_for_a_replayed_delivery_changes_nothing(self):
         first = self.post(sample("inbound_call_start"))
@@ -105,7 +109,12 @@ class TestWebhook(McubeCase, HttpCase):
         RedactWebhookToken().filter(record)
         self.assertNotIn(TOKEN, record.getMessage())
         self.assertIn(f"{WEBHOOK}?a=1&token=***", record.getMessage())
-        self.assertIn(RedactWebhookToken, [type(f) for f in logging.getLogger("werkzeug").filters])
+
+    def test_the_log_filter_is_installed_once_by_the_post_load_hook(self):
+        self.assertEqual(get_manifest("mcube_integration")["post_load"], "post_load")
+        post_load()  # Odoo runs it once per process; running it again adds nothing
+        filters = [type(f) for f in logging.getLogger("werkzeug").filters]
+        self.assertEqual(filters.count(RedactWebhookToken), 1)
 
     def test_form_body_is_accepted_and_kept_as_received(self):
         form = sample("outbound_noanswer")

@@ -34,7 +34,7 @@ function pressControlEnter() {
     const note = document.querySelector("textarea.o_cold_call_note_input");
     note.focus();
     note.dispatchEvent(
-        new KeyboardEvent("keydown", { key: "Enter", code: "Enter", ctrlKey: true, bubbles: true })
+        new KeyboardEvent("keydown", { key: "Enter", code: "Enter", ctrlKey: true, bubbles: true }),
     );
 }
 

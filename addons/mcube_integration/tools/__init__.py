@@ -1,0 +1,3 @@
+from . import log_filter
+from . import networks
+from . import payload
