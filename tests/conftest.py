@@ -23,4 +23,6 @@ def odoo_server(odoo_db, tmp_path_factory):
     log_dir.mkdir(exist_ok=True)
     server = OdooServer(odoo_db, log_dir / "odoo-e2e.log").start()
     yield server
+    # raises GeventProblem (an error at teardown, which fails scripts/test) when the server's gevent
+    # process (websockets) crashed or was respawned since its last start
     server.stop()

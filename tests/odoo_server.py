@@ -4,11 +4,13 @@ scripts/test and scripts/bench set the ODOO_* variables this module reads.
 """
 
 import os
+import re
 import signal
 import socket
 import subprocess
 import time
 
+import psutil
 import requests
 
 
@@ -32,8 +34,34 @@ def odoo_options(db_port=None):
     ]
 
 
+class GeventProblem(AssertionError):
+    """The gevent process (websocket/longpolling) of a server did not stay up."""
+
+
+# What the gevent process logs each time it starts (odoo/service/server.py, GeventServer.start): the prefork
+# main process respawns it silently when it dies, so a second line means it died. Its crash at import time
+# (e.g. pkg_resources.DistributionNotFound) is a bare traceback on stderr, which goes to the same log.
+GEVENT_STARTED = "Evented Service (longpolling) running on"
+GEVENT_CRASHED = "Evented Service (longpolling): uncaught error during main loop"
+TRACEBACK = "Traceback (most recent call last):"
+
+
+def traceback_blocks(lines):
+    """Each traceback in the log lines: its frames and the exception line that ends it."""
+    for start, line in enumerate(lines):
+        if line.startswith(TRACEBACK):
+            end = start + 1
+            while end < len(lines) and (lines[end][:1].isspace() or not lines[end].strip()):
+                end += 1
+            yield lines[start : end + 1]
+
+
 class OdooServer:
-    """An Odoo server process with the prefork workers and job runner of odoo.conf, started and stopped by tests."""
+    """An Odoo server process with the prefork workers and job runner of odoo.conf, started and stopped by tests.
+
+    Its gevent process (websocket and longpolling, on ``gevent_port``) must stay up: ``start()`` waits until
+    it serves, and ``stop()`` raises ``GeventProblem`` after stopping the server when it died or was respawned.
+    """
 
     def __init__(self, db, log_path, db_port=None, extra_args=(), env=None):
         self.db = db
@@ -43,7 +71,13 @@ class OdooServer:
         self.log_path = log_path
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.gevent_port = free_port()
+        while self.gevent_port == self.port:
+            self.gevent_port = free_port()
+        self.gevent_url = f"http://127.0.0.1:{self.gevent_port}"
         self.proc = None
+        self.gevent_pid = None
+        self._log_offset = 0
 
     def command(self):
         return [
@@ -54,30 +88,101 @@ class OdooServer:
             self.db,
             f"--db-filter=^{self.db}$",
             f"--http-port={self.port}",
-            f"--gevent-port={free_port()}",
+            f"--gevent-port={self.gevent_port}",
             "--max-cron-threads=1",
             "--log-level=info",
             *self.extra_args,
         ]
 
-    def start(self, timeout=60):
+    def start(self, timeout=90):
+        """Start Odoo and wait until both the HTTP workers and the gevent process answer."""
+        self._log_offset = os.path.getsize(self.log_path) if os.path.exists(self.log_path) else 0
+        self.gevent_pid = None
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(
                 self.command(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=self.env
             )
         deadline = time.monotonic() + timeout
+        try:
+            self._wait_until_healthy(f"{self.url}/web/health", deadline, "Odoo")
+            # gevent_problems() stops the wait at the first crash instead of letting the main process respawn it
+            gevent_health = f"{self.gevent_url}/websocket/health"
+            self._wait_until_healthy(gevent_health, deadline, "Odoo's gevent process", self.gevent_problems)
+            self.gevent_pid = self.current_gevent_pid()
+            if not self.gevent_pid:
+                raise RuntimeError(f"Odoo's gevent process answered but is gone; see {self.log_path}")
+        except BaseException:
+            self._kill()
+            raise
+        return self
+
+    def _wait_until_healthy(self, url, deadline, what, problems=lambda: []):
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"Odoo exited with {self.proc.returncode}; see {self.log_path}")
+            if found := problems():
+                raise RuntimeError(f"{what} does not start: {'; '.join(found)}; see {self.log_path}")
             try:
-                if requests.get(f"{self.url}/web/health", timeout=2).status_code == 200:
-                    return self
+                if requests.get(url, timeout=2).status_code == 200:
+                    return
             except requests.RequestException:
                 pass
             time.sleep(0.3)
-        raise RuntimeError(f"Odoo did not answer within {timeout}s; see {self.log_path}")
+        found = "; ".join(self.gevent_problems())
+        raise RuntimeError(f"{what} did not answer {url} in time{': ' + found if found else ''}; see {self.log_path}")
+
+    def current_gevent_pid(self):
+        """The pid of the gevent process (``odoo-bin gevent ...``, spawned by the main process), or None."""
+        try:
+            children = psutil.Process(self.proc.pid).children()
+        except psutil.NoSuchProcess:
+            return None
+        for child in children:
+            try:
+                if "gevent" in child.cmdline()[1:3]:
+                    return child.pid
+            except psutil.NoSuchProcess:
+                continue
+        return None
+
+    def log_since_start(self):
+        """What this server wrote to its log since the last ``start()``."""
+        with open(self.log_path, "rb") as log:
+            log.seek(self._log_offset)
+            return log.read().decode("utf-8", errors="replace")
+
+    def gevent_problems(self):
+        """Why the gevent process did not stay up since the last ``start()``: an empty list when it did."""
+        problems = []
+        if self.proc and self.proc.poll() is None and self.gevent_pid:
+            pid = self.current_gevent_pid()
+            if pid != self.gevent_pid:
+                problems.append(f"the gevent process {self.gevent_pid} was replaced by {pid or 'nothing'}")
+        lines = self.log_since_start().splitlines()
+        starts = sum(GEVENT_STARTED in line for line in lines)
+        if starts > 1:
+            problems.append(f"the gevent process was started {starts} times")
+        if any(GEVENT_CRASHED in line for line in lines):
+            problems.append(f"the log says '{GEVENT_CRASHED}'")
+        crashes = [
+            block[-1].strip()
+            for block in traceback_blocks(lines)
+            if any(re.search(r"\bgevent\b|DistributionNotFound", line) for line in block)
+        ]
+        if crashes:
+            problems.append(f"{len(crashes)} traceback(s) of the gevent process in the log, the last: {crashes[-1]}")
+        return problems
 
     def stop(self, sig=signal.SIGTERM):
+        """Stop the server; then raise GeventProblem if its gevent process did not stay up while it ran."""
+        if not (self.proc and self.proc.poll() is None):
+            return
+        problems = self.gevent_problems() if self.gevent_pid else []
+        self._kill(sig)
+        if problems:
+            raise GeventProblem(f"Odoo's gevent process did not stay up: {'; '.join(problems)}; see {self.log_path}")
+
+    def _kill(self, sig=signal.SIGTERM):
         if self.proc and self.proc.poll() is None:
             os.killpg(self.proc.pid, sig)
             try:
