@@ -18,6 +18,8 @@ DEFAULT_STATUS_OPTIONS = [
 
 HOLD_MINUTES_PARAM = "cold_call_dialer.hold_minutes"
 DEFAULT_HOLD_MINUTES = 15
+# Contacts a rep may hold open at once: the one on screen and the ones prefetched after it.
+OPEN_HOLDS_PER_REP = 3
 
 PAGE_SIZES = (25, 50, 100, 200)
 DEFAULT_PAGE_SIZE = 50

@@ -48,8 +48,8 @@ class ColdCallDialer(models.AbstractModel):
         for ir_filter in self.env["ir.filters"]._cold_call_filters():
             entry = {"key": ir_filter.id, "name": ir_filter.name, "shared": not ir_filter.user_id}
             try:
-                with self.env.cr.savepoint(flush=False):
-                    entry.update(capped_count(ir_filter._get_eval_domain()))
+                domain = ir_filter._cold_call_domain()
+                entry.update(ir_filter._cold_call_count_budget(lambda domain=domain: capped_count(domain)))
             except FILTER_ERRORS as error:
                 entry.update(count=False, count_capped=False, error=ir_filter._describe_eval_error(error))
             filters.append(entry)
@@ -209,7 +209,7 @@ class ColdCallDialer(models.AbstractModel):
         if not ir_filter:
             raise UserError(_("This saved search no longer exists or is not shared with you."))
         try:
-            return ir_filter.name, ir_filter._get_eval_domain()
+            return ir_filter.name, ir_filter._cold_call_domain()
         except FILTER_ERRORS as error:
             raise UserError(ir_filter._describe_eval_error(error)) from error
 

@@ -3,7 +3,7 @@ import datetime
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..const import DEFAULT_HOLD_MINUTES, HOLD_MINUTES_PARAM
+from ..const import DEFAULT_HOLD_MINUTES, HOLD_MINUTES_PARAM, OPEN_HOLDS_PER_REP
 
 
 class ColdCallHold(models.Model):
@@ -20,6 +20,12 @@ class ColdCallHold(models.Model):
     partner_id = fields.Many2one("res.partner", "Contact", required=True, ondelete="cascade", readonly=True)
     user_id = fields.Many2one("res.users", "Held By", required=True, index=True, ondelete="cascade", readonly=True)
     expires_at = fields.Datetime("Held Until", required=True, index=True, readonly=True)
+    logged = fields.Boolean(
+        "Call Logged", readonly=True, help="Held after a call, so that nobody calls the contact again right away."
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, index=True, default=lambda self: self.env.company
+    )
 
     _sql_constraints = [
         ("partner_unique", "UNIQUE(partner_id)", "A contact can only be held by one sales rep at a time."),
@@ -46,9 +52,14 @@ class ColdCallHold(models.Model):
         return {hold.partner_id.id: hold for hold in holds}
 
     @api.model
-    def _acquire(self, partner_id):
+    def _acquire(self, partner_id, logged=False):
         """Hold a contact for the current user (or extend their hold); False when someone else
-        holds it. A single upsert on the unique contact, so two reps can never both get it."""
+        holds it. A single upsert on the unique contact, so two reps can never both get it.
+
+        A rep keeps at most OPEN_HOLDS_PER_REP contacts open (the one being called and those
+        prefetched): taking one more gives back the oldest, so opening contacts in a loop cannot
+        lock a list away from the others. Holds of logged calls do not count.
+        """
         now = fields.Datetime.now()
         expires_at = now + datetime.timedelta(minutes=self._hold_minutes())
         self.flush_model()
@@ -56,10 +67,13 @@ class ColdCallHold(models.Model):
             SQL(
                 """
                 INSERT INTO cold_call_hold
-                       (partner_id, user_id, expires_at, create_uid, create_date, write_uid, write_date)
-                VALUES (%(partner)s, %(user)s, %(expires)s, %(user)s, %(now)s, %(user)s, %(now)s)
+                       (partner_id, user_id, expires_at, logged, company_id,
+                        create_uid, create_date, write_uid, write_date)
+                VALUES (%(partner)s, %(user)s, %(expires)s, %(logged)s, %(company)s,
+                        %(user)s, %(now)s, %(user)s, %(now)s)
                 ON CONFLICT (partner_id) DO UPDATE
-                   SET user_id = EXCLUDED.user_id, expires_at = EXCLUDED.expires_at,
+                   SET user_id = EXCLUDED.user_id, expires_at = EXCLUDED.expires_at, logged = EXCLUDED.logged,
+                       company_id = EXCLUDED.company_id,
                        write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
                  WHERE cold_call_hold.user_id = EXCLUDED.user_id OR cold_call_hold.expires_at <= %(now)s
                 RETURNING id
@@ -67,12 +81,31 @@ class ColdCallHold(models.Model):
                 partner=partner_id,
                 user=self.env.uid,
                 expires=expires_at,
+                logged=logged,
+                company=self.env.company.id,
                 now=now,
             )
         )
-        acquired = bool(self.env.cr.fetchone())
+        row = self.env.cr.fetchone()
+        if row and not logged:
+            self.env.cr.execute(
+                SQL(
+                    """
+                    DELETE FROM cold_call_hold
+                     WHERE id IN (SELECT id FROM cold_call_hold
+                                   WHERE user_id = %(user)s AND partner_id != %(partner)s
+                                     AND NOT logged AND expires_at > %(now)s
+                                   ORDER BY write_date DESC, id DESC
+                                  OFFSET %(keep)s)
+                    """,
+                    user=self.env.uid,
+                    partner=partner_id,
+                    now=now,
+                    keep=OPEN_HOLDS_PER_REP - 1,
+                )
+            )
         self.invalidate_model()
-        return acquired
+        return bool(row)
 
     @api.model
     def _release(self, partner_id):

@@ -49,6 +49,9 @@ class ColdCallLog(models.Model):
         help="100 for a connected call, 0 otherwise: averaged, it gives the connect rate.",
     )
     follow_up_scheduled = fields.Boolean("Follow-up Scheduled", readonly=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, index=True, default=lambda self: self.env.company
+    )
 
     @api.depends("connected")
     def _compute_connect_rate(self):

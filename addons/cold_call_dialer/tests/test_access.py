@@ -1,5 +1,6 @@
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
+from odoo.tests.common import new_test_user
 
 from .common import DialerCase
 
@@ -41,6 +42,35 @@ class TestAccess(DialerCase):
                 {"user_id": self.rep_two.id, "partner_id": self.alpha.id, "list_name": "Forged"}
             )
 
+    def test_call_logs_are_only_created_by_logging_a_call(self):
+        """A log created over RPC would make reports and last-call dates lie, and its name would
+        show a contact the rep may not read: only ``log_call``, which checks all that, creates them."""
+        for user in (self.rep, self.manager):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                self.env["cold.call.log"].with_user(user).create(
+                    {"user_id": user.id, "partner_id": self.charlie.id, "list_name": "Forged", "duration": 3600}
+                )
+        self.assertFalse(self.charlie.cold_call_last_date)
+        result = self.dialer(self.rep).log_call(self.charlie.id, status="no_answer", list_key="never_called")
+        log = self.env["cold.call.log"].with_user(self.rep).browse(result["log_id"])
+        self.assertEqual((log.user_id, log.create_uid), (self.rep, self.rep))
+
+    def test_logs_and_holds_belong_to_the_company_they_were_made_in(self):
+        other = self.env["res.company"].create({"name": "Dialer Other Company"})
+        outsider = new_test_user(
+            self.env,
+            login="dialer_other_company",
+            groups="base.group_user,cold_call_dialer.group_cold_call_manager",
+            company_id=other.id,
+            company_ids=[other.id],
+        )
+        self.assertEqual(self.our_logs.company_id, self.env.company)
+        self.assertFalse(self.env["cold.call.log"].with_user(outsider).search([("id", "in", self.our_logs.ids)]))
+        self.dialer(self.rep).open_contact([self.delta.id])
+        hold = self.env["cold.call.hold"].search([("partner_id", "=", self.delta.id)])
+        self.assertEqual(hold.company_id, self.env.company)
+        self.assertFalse(self.env["cold.call.hold"].with_user(outsider).search([("id", "=", hold.id)]))
+
     def test_contact_card_only_shows_visible_calls(self):
         self.env["cold.call.dialer"].with_user(self.rep_two).log_call(
             self.alpha.id, status="meeting", list_key="never_called"
@@ -67,7 +97,7 @@ class TestAccess(DialerCase):
 
     def test_holds_are_read_only_for_reps(self):
         self.dialer(self.rep).open_contact([self.charlie.id])
-        hold = self.env["cold.call.hold"].with_user(self.rep_two).search([("partner_id", "=", self.charlie.id)])
+        hold = self.env["cold.call.hold"].with_user(self.rep).search([("partner_id", "=", self.charlie.id)])
         self.assertEqual(hold.user_id, self.rep)
         with self.assertRaises(AccessError):
             hold.unlink()

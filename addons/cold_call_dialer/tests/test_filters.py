@@ -8,6 +8,8 @@ from odoo.tests.common import new_test_user
 from odoo.tools import mute_logger
 from odoo.tools.safe_eval import safe_eval
 
+from odoo.addons.cold_call_dialer.models.ir_filters import SlowSavedSearch
+
 from .common import DialerCase
 
 
@@ -153,3 +155,48 @@ class TestFilters(DialerCase):
         employee = new_test_user(self.env, login="dialer_outsider", groups="base.group_user")
         with self.assertRaises(AccessError):
             self.dialer(employee).get_filters()
+
+    def test_costly_or_unplain_searches_are_refused_before_they_run(self):
+        """A search that could loop or allocate at will is never evaluated: one search saved by
+        anyone must not stall every rep's Dialer (this one would take minutes of CPU)."""
+        costly = {
+            "DT sum of a billion": "[('id', '=', sum(range(10**9)))]",
+            "DT power": f"[('id', 'in', [{self.alpha.id}] * 10**8)]",
+            "DT comprehension": "[('id', 'in', [i for i in range(10**9)])]",
+            "DT lambda": "[('id', '=', (lambda: 1)())]",
+            "DT method call": "[('name', '=', 'x'.zfill(1000000000))]",
+            "DT too long": "[('id', 'in', [{}])]".format(", ".join(["1"] * 60_000)),
+        }
+        for name, domain in costly.items():
+            self.make_filter(name, domain, user=self.rep_two)
+            self.make_filter(name + " shared", domain)
+        lists = self.lists_by_name()
+        for name in costly:
+            with self.subTest(name=name):
+                self.assertIs(lists[name + " shared"]["count"], False)
+                self.assertIn("cannot be used in the Dialer", lists[name + " shared"]["error"])
+        self.assertEqual(lists["DT prospects"]["count"], 5)
+        shared = self.env["ir.filters"].search([("name", "=", "DT sum of a billion shared")])
+        with self.assertRaisesRegex(UserError, "not allowed"):
+            self.dialer().get_page(shared.id, 1, 25)
+        # The web client's own helpers stay allowed.
+        self.make_filter(
+            "DT web helpers only",
+            f"[('category_id', 'in', [{self.tag.id}]), ('create_date', '>=', "
+            "(context_today() - relativedelta(days=1)).strftime('%Y-%m-%d')), ('user_id', '!=', -uid)]",
+        )
+        self.assertEqual(self.lists_by_name()["DT web helpers only"]["count"], 5)
+
+    def test_a_slow_count_is_cut_short_and_reported(self):
+        Filters = self.env["ir.filters"].with_user(self.rep)
+
+        def slow_count():
+            self.env.cr.execute("SELECT pg_sleep(5)")
+
+        with mute_logger("odoo.sql_db"), self.assertRaises(SlowSavedSearch) as caught:
+            Filters._cold_call_count_budget(slow_count)
+        self.assertIn("too long", Filters._describe_eval_error(caught.exception))
+        # The transaction goes on, without the short timeout.
+        self.env.cr.execute("SHOW statement_timeout")
+        self.assertNotEqual(self.env.cr.fetchone()[0], "500ms")
+        self.assertEqual(Filters._cold_call_count_budget(lambda: 42), 42)

@@ -105,3 +105,34 @@ class TestHolds(DialerCase):
         self.dialer(self.rep).open_contact([self.alpha.id])
         self.dialer(self.rep).open_contact([self.alpha.id])
         self.assertEqual(len(self.hold(self.alpha)), 1)
+
+    def test_a_rep_holds_a_few_contacts_at_most(self):
+        """Opening contacts in a loop gives back the oldest: a rep cannot lock a list away."""
+        for partner in self.callable_partners:
+            self.assertTrue(self.dialer(self.rep).open_contact([partner.id])["current"])
+        held = self.env["cold.call.hold"].search([("user_id", "=", self.rep.id)])
+        self.assertEqual(held.partner_id, self.charlie | self.delta | self.echo)
+        # The contacts given back are free for the others again.
+        self.assertEqual(
+            self.dialer(self.rep_two).open_contact([self.alpha.id])["current"]["contact"]["id"], self.alpha.id
+        )
+
+    def test_holds_after_a_logged_call_do_not_count(self):
+        for partner in (self.alpha, self.bravo, self.charlie):
+            self.dialer(self.rep).log_call(partner.id, status="no_answer", list_key="never_called")
+        self.dialer(self.rep).open_contact([self.delta.id])
+        self.dialer(self.rep).open_contact([self.echo.id])
+        held = self.env["cold.call.hold"].search([("user_id", "=", self.rep.id)])
+        self.assertEqual(len(held), 5)
+        self.assertEqual(held.filtered("logged").partner_id, self.alpha | self.bravo | self.charlie)
+
+    def test_reps_see_only_their_own_holds(self):
+        self.dialer(self.rep).open_contact([self.alpha.id])
+        self.dialer(self.rep_two).open_contact([self.bravo.id])
+        Hold = self.env["cold.call.hold"]
+        self.assertEqual(Hold.with_user(self.rep).search([]).partner_id, self.alpha)
+        self.assertEqual(Hold.with_user(self.rep_two).search([]).partner_id, self.bravo)
+        self.assertEqual(Hold.with_user(self.manager).search([]).partner_id, self.alpha | self.bravo)
+        # The Dialer still tells a rep who holds a contact.
+        rows = {row["id"]: row for row in self.dialer(self.rep).refresh_contacts([self.bravo.id])}
+        self.assertEqual(rows[self.bravo.id]["held_by"], "Ravi Rep")

@@ -1,6 +1,6 @@
 /** @odoo-module **/
 
-import { Component, useState } from "@odoo/owl";
+import { Component, useEffect, useRef, useState } from "@odoo/owl";
 import { DateTimeInput } from "@web/core/datetime/datetime_input";
 import { useHotkey } from "@web/core/hotkeys/hotkey_hook";
 import { deserializeDate, serializeDate, today } from "@web/core/l10n/dates";
@@ -27,6 +27,18 @@ export class CallLogForm extends Component {
         useHotkey("control+enter", () => this.model.saveAndNext(), {
             bypassEditableProtection: true,
         });
+        // Once the call is placed, the keyboard belongs to the form: the number keys pick the
+        // outcome (the note in notes-only mode), and Enter or Space no longer hang up.
+        this.outcomesRef = useRef("outcomes");
+        this.noteRef = useRef("note");
+        useEffect(
+            (running) => {
+                if (running) {
+                    (this.outcomesRef.el || this.noteRef.el)?.focus();
+                }
+            },
+            () => [this.state.call.running]
+        );
     }
 
     get form() {

@@ -73,10 +73,19 @@ registry.category("web_tour.tours").add("cold_call_dialer_calling", {
             isCheck: true,
         },
         {
+            content: "Once the call is placed, the keyboard is on the outcomes, not on Call",
+            trigger: ".o_cold_call_timer_running",
+            run() {
+                const outcomes = document.querySelector(".o_cold_call_outcomes");
+                if (document.activeElement !== outcomes) {
+                    throw new Error(`The keyboard is on ${document.activeElement.outerHTML.slice(0, 80)}`);
+                }
+            },
+        },
+        {
             content: "Outcomes have number keys: 1 picks the first one",
             trigger: ".o_cold_call_outcome:first:not(.active)",
             run() {
-                document.activeElement.blur();
                 pressKey("1", { code: "Digit1" });
             },
         },
