@@ -80,6 +80,31 @@ class TestDialerUi(DialerTourCase):
 
 
 @tagged("post_install", "-at_install")
+class TestDialerAutoDialUi(DialerTourCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_tour_fixtures()
+        cls.tour_delta = cls.env["res.partner"].create(
+            {
+                "name": "Tour Delta",
+                "mobile": "+91 98450 77004",
+                "country_id": cls.india.id,
+                "category_id": cls.tour_tag.ids,
+            }
+        )
+
+    def test_auto_dial_calls_the_next_contact_unless_cancelled(self):
+        self.start_rep_tour("cold_call_dialer_auto_dial")
+
+        logs = self.env["cold.call.log"].search([("partner_id", "in", (self.tour_alpha | self.tour_bravo).ids)])
+        self.assertEqual(logs.partner_id, self.tour_alpha | self.tour_bravo)
+        # The countdown was cancelled on Tour Delta: nothing logged, the rep still holds it.
+        self.assertFalse(self.env["cold.call.log"].search([("partner_id", "=", self.tour_delta.id)]))
+        self.assertEqual(self.env["cold.call.hold"].search([("partner_id", "=", self.tour_delta.id)]).user_id, self.rep)
+
+
+@tagged("post_install", "-at_install")
 class TestDialerNotesOnlyUi(DialerTourCase):
     @classmethod
     def setUpClass(cls):

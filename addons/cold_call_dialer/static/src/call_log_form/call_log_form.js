@@ -37,7 +37,7 @@ export class CallLogForm extends Component {
                     (this.outcomesRef.el || this.noteRef.el)?.focus();
                 }
             },
-            () => [this.state.call.running]
+            () => [this.state.call.running],
         );
     }
 

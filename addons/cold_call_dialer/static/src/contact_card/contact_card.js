@@ -1,14 +1,15 @@
 /** @odoo-module **/
 
 import { Component, markup, useState } from "@odoo/owl";
-import { browser } from "@web/core/browser/browser";
+import { useHotkey } from "@web/core/hotkeys/hotkey_hook";
 import { deserializeDateTime, formatDateTime } from "@web/core/l10n/dates";
 import { CallTimer } from "../call_timer/call_timer";
 import { formatCallDuration } from "../utils";
 
 /**
- * The contact being called: who, how to reach them, what happened before. The Call button opens
- * the ``tel:`` link (E.164, mobile first) and starts the timer.
+ * The contact being called: who, how to reach them, what happened before. The Call button dials
+ * (``tel:`` in E.164, mobile first) and starts the timer; with Auto-dial on, the next contact is
+ * dialled after a countdown that Esc cancels.
  */
 export class ContactCard extends Component {
     static template = "cold_call_dialer.ContactCard";
@@ -18,6 +19,10 @@ export class ContactCard extends Component {
     setup() {
         this.model = useState(this.props.model);
         this.state = this.model.state;
+        useHotkey("escape", () => this.model.cancelAutoDial(), {
+            bypassEditableProtection: true,
+            isAvailable: () => this.state.countdown !== null,
+        });
     }
 
     get card() {
@@ -51,18 +56,5 @@ export class ContactCard extends Component {
 
     noteBody(note) {
         return markup(note.body);
-    }
-
-    /** Dial through the browser (``tel:``) and start timing the call; a second press hangs up. */
-    call() {
-        if (this.state.call.running) {
-            this.model.stopCall();
-            return;
-        }
-        if (!this.telLink) {
-            return;
-        }
-        this.model.startCall();
-        browser.location.assign(this.telLink);
     }
 }

@@ -2,7 +2,9 @@
 
 import { _t } from "@web/core/l10n/translation";
 import { markRaw, reactive } from "@odoo/owl";
+import { browser } from "@web/core/browser/browser";
 import { errorMessage } from "../utils";
+import { AutoDialer } from "./auto_dial";
 import {
     addToTally,
     callSeconds,
@@ -11,11 +13,12 @@ import {
     emptyTally,
     followUpValues,
     formError,
+    initialState,
     pickOutcome,
     startCall,
     stopCall,
     toggleFollowUp,
-} from "./call_state";
+} from "./dialer_state";
 import { markRefreshed, markSkipped, pageRows, rowState } from "./page_rows";
 
 const MODEL = "cold.call.dialer";
@@ -30,32 +33,8 @@ export class DialerModel {
         this.orm = markRaw(orm);
         this.notification = markRaw(notification);
         this.user = markRaw(user);
-        this.state = reactive(this._initialState());
-    }
-
-    _initialState() {
-        return {
-            screen: "lists",
-            quickLists: [],
-            filters: [],
-            statusOptions: [],
-            notesOnly: false,
-            pageSizes: [25, 50, 100, 200],
-            holdMinutes: 15,
-            selectedKey: null,
-            preview: null,
-            previewError: null,
-            pageSize: 50,
-            page: null,
-            rows: {},
-            current: null,
-            form: emptyForm(this.user.userId),
-            call: emptyCall(),
-            busy: false,
-            saving: false,
-            error: null,
-            tally: emptyTally(),
-        };
+        this.state = reactive(initialState(this.user.userId));
+        this.autoDialer = markRaw(new AutoDialer(this.state, () => this.placeCall()));
     }
 
     // ------------------------------------------------------------------
@@ -151,19 +130,6 @@ export class DialerModel {
             if (this.state.selectedKey === key) {
                 this.state.previewError = errorMessage(error);
             }
-        }
-    }
-
-    /** Move the selection up or down the lists (keyboard navigation). */
-    async moveSelection(delta) {
-        const lists = this.lists;
-        if (!lists.length) {
-            return;
-        }
-        const index = lists.findIndex((list) => list.key === this.state.selectedKey);
-        const next = Math.min(lists.length - 1, Math.max(0, index + delta));
-        if (next !== index) {
-            await this.selectList(lists[next].key);
         }
     }
 
@@ -300,6 +266,7 @@ export class DialerModel {
             };
             markSkipped(this.state.rows, result.skipped);
             this._setCurrent(result.next);
+            this.autoDialer.start();
         }, "saving");
     }
 
@@ -330,6 +297,7 @@ export class DialerModel {
         }
         const releasable = this._releasableId();
         this.stopCall();
+        this.autoDialer.cancel();
         Object.assign(this.state, {
             screen: "lists",
             page: null,
@@ -348,12 +316,38 @@ export class DialerModel {
     // Call and form
     // ------------------------------------------------------------------
 
-    startCall() {
-        startCall(this.state.call);
+    /** Call (or, during a call, hang up) the contact on screen. */
+    async toggleCall() {
+        if (this.state.call.running) {
+            stopCall(this.state.call);
+        } else {
+            await this.placeCall();
+        }
+    }
+
+    /** Dial the contact on screen and start the timer: the ``tel:`` link, in E.164. */
+    async placeCall() {
+        const number = this.state.current && this.state.current.contact.call_number;
+        if (number && !this.state.call.running) {
+            this.autoDialer.cancel();
+            startCall(this.state.call);
+            browser.location.assign(`tel:${number}`);
+        }
     }
 
     stopCall() {
         stopCall(this.state.call);
+    }
+
+    setAutoDial(enabled) {
+        this.state.autoDial = enabled;
+        if (!enabled) {
+            this.autoDialer.cancel();
+        }
+    }
+
+    cancelAutoDial() {
+        this.autoDialer.cancel();
     }
 
     setStatus(value) {
@@ -380,7 +374,7 @@ export class DialerModel {
     }
 
     restoreState(saved) {
-        Object.assign(this.state, saved);
+        Object.assign(this.state, saved, { countdown: null });
     }
 
     // ------------------------------------------------------------------
@@ -423,6 +417,7 @@ export class DialerModel {
     }
 
     _setCurrent(card) {
+        this.autoDialer.cancel();
         this.state.call = emptyCall();
         this.state.current = card || null;
         this.state.form = emptyForm(this.user.userId);

@@ -15,8 +15,8 @@ export class ListPicker extends Component {
     setup() {
         this.model = useState(this.props.model);
         this.state = this.model.state;
-        useHotkey("arrowdown", () => this.model.moveSelection(1));
-        useHotkey("arrowup", () => this.model.moveSelection(-1));
+        useHotkey("arrowdown", () => this.moveSelection(1));
+        useHotkey("arrowup", () => this.moveSelection(-1));
         useHotkey("enter", () => this.model.startCalling());
     }
 
@@ -26,6 +26,19 @@ export class ListPicker extends Component {
         }
         const count = formatInteger(list.count);
         return list.count_capped ? `${count}+` : count;
+    }
+
+    /** Move the selection up or down the lists. */
+    async moveSelection(delta) {
+        const lists = this.model.lists;
+        if (!lists.length) {
+            return;
+        }
+        const index = lists.findIndex((list) => list.key === this.state.selectedKey);
+        const next = Math.min(lists.length - 1, Math.max(0, index + delta));
+        if (next !== index) {
+            await this.model.selectList(lists[next].key);
+        }
     }
 
     onPageSizeChange(ev) {

@@ -78,7 +78,9 @@ registry.category("web_tour.tours").add("cold_call_dialer_calling", {
             run() {
                 const outcomes = document.querySelector(".o_cold_call_outcomes");
                 if (document.activeElement !== outcomes) {
-                    throw new Error(`The keyboard is on ${document.activeElement.outerHTML.slice(0, 80)}`);
+                    throw new Error(
+                        `The keyboard is on ${document.activeElement.outerHTML.slice(0, 80)}`,
+                    );
                 }
             },
         },

@@ -6,9 +6,37 @@ import { _t } from "@web/core/l10n/translation";
 const FOLLOW_UP_DAYS = 7;
 
 /**
- * Plain-data parts of the call screen's state (the form, the call clock, the session tally), so
- * that the whole state can be copied across breadcrumbs.
+ * The Dialer's state is plain data, so that it can be copied across breadcrumbs: its shape, and
+ * the helpers of its parts (the call form, the call clock, the session tally).
  */
+
+/** The state of a Dialer just opened, on the list screen. */
+export function initialState(userId) {
+    return {
+        screen: "lists",
+        quickLists: [],
+        filters: [],
+        statusOptions: [],
+        notesOnly: false,
+        pageSizes: [25, 50, 100, 200],
+        holdMinutes: 15,
+        selectedKey: null,
+        preview: null,
+        previewError: null,
+        pageSize: 50,
+        page: null,
+        rows: {},
+        current: null,
+        form: emptyForm(userId),
+        call: emptyCall(),
+        busy: false,
+        saving: false,
+        error: null,
+        tally: emptyTally(),
+        autoDial: false, // power mode: dial the next contact after a saved call
+        countdown: null, // seconds left before auto-dial, or null
+    };
+}
 
 /** An empty call form: no outcome, no note, a follow-up in a week for ``userId``, off. */
 export function emptyForm(userId) {
