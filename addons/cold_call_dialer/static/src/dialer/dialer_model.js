@@ -93,6 +93,7 @@ export class DialerModel {
     // Screen 1: choose a list
     // ------------------------------------------------------------------
 
+    /** Load the lists and the settings; returns the server's answer for extensions to read. */
     async loadLists() {
         const data = await this.orm.call(MODEL, "get_filters", []);
         Object.assign(this.state, {
@@ -111,6 +112,7 @@ export class DialerModel {
             selected = this.lists.find((list) => !list.error && list.count) || this.lists[0];
         }
         await this.selectList(selected ? selected.key : null);
+        return data;
     }
 
     async selectList(key) {
@@ -252,6 +254,7 @@ export class DialerModel {
                     follow_up: followUpValues(form.followUp, this.user.userId),
                     list_key: this.state.page.list.key,
                     next_partner_ids: this.pendingIdsAfterCurrent(),
+                    ...this._logCallExtras(),
                 });
             } catch (error) {
                 this.state.error = errorMessage(error);
@@ -395,6 +398,11 @@ export class DialerModel {
         } finally {
             this.state[flag] = false;
         }
+    }
+
+    /** More keyword arguments of ``log_call``, for extensions (e.g. a telephony bridge). */
+    _logCallExtras() {
+        return {};
     }
 
     /** The counts of the page on screen, sent back when flipping pages of the same list. */
