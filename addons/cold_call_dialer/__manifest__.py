@@ -1,14 +1,15 @@
 {
     "name": "Cold Call Dialer",
-    "version": "17.0.1.0.0",
+    "version": "17.0.1.1.0",
     "category": "Sales/CRM",
     "summary": "Work saved contact searches call by call and log every outcome",
     "author": "Cold Call Suite",
     "license": "LGPL-3",
-    "depends": ["base_setup", "mail", "phone_validation"],
+    "depends": ["base_setup", "mail", "phone_validation", "crm", "calendar"],
     "data": [
         "security/cold_call_dialer_security.xml",
         "security/ir.model.access.csv",
+        "data/mail_template_data.xml",
         "views/cold_call_log_views.xml",
         "views/cold_call_hold_views.xml",
         "views/ir_model_fields_selection_views.xml",

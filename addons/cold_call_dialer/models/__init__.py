@@ -5,3 +5,7 @@ from . import ir_filters
 from . import ir_model_fields_selection
 from . import res_config_settings
 from . import res_partner
+from . import calendar_event
+from . import crm_lead
+from . import mail_activity
+from . import mail_template

@@ -61,6 +61,7 @@ class ColdCallDialer(models.AbstractModel):
             "page_sizes": list(PAGE_SIZES),
             "default_page_size": DEFAULT_PAGE_SIZE,
             "hold_minutes": self.env["cold.call.hold"]._hold_minutes(),
+            "mail_templates": [{"id": t.id, "name": t.name} for t in self.env["mail.template"]._cold_call_templates()],
         }
 
     @api.model
@@ -136,36 +137,58 @@ class ColdCallDialer(models.AbstractModel):
 
     @api.model
     def log_call(
-        self, partner_id, status=False, duration=0, note="", follow_up=False, list_key=False, next_partner_ids=()
+        self,
+        partner_id,
+        status=False,
+        duration=0,
+        note="",
+        follow_up=False,
+        list_key=False,
+        next_partner_ids=(),
+        meeting=False,
+        mail_template_id=False,
     ):
         """Log one call in one transaction: status written on the contact, internal note in its
-        chatter, optional follow-up activity, call-log row. Any failure leaves nothing behind.
+        chatter, the next steps (follow-up activity, opportunity, meeting, e-mail), call-log row.
+        Any failure leaves nothing behind.
 
         :param status: outcome value, required unless in notes-only mode
         :param follow_up: ``{"date": "YYYY-MM-DD", "user_id": int, "summary": str}`` or False
         :param list_key: the list the call came from (quick list key or ``ir.filters`` id)
         :param next_partner_ids: the contacts left on the rep's page, in order: the first free one
             is opened and returned as ``next``
+        :param meeting: ``{"start": "YYYY-MM-DD HH:MM:SS" (UTC), "minutes": int}``, required for an
+            outcome that books a meeting
+        :param mail_template_id: an e-mail offered in the Dialer, sent to the contact
         """
         self._check_dialer_user()
         partner = self._writable_partner(partner_id)
         options = self._options()
-        option = self._check_outcome(status, options)
+        option = self.env["ir.model.fields.selection"]._cold_call_pick(status, options)
         note = (note or "").strip()
         if not options and not note:
             raise UserError(_("Type a note: without the outcome field, the note is what gets logged."))
         duration = self._check_duration(duration)
-        activity_values = self._check_follow_up(follow_up) if follow_up else None
+        next_steps = self._check_next_steps(option, follow_up, meeting, mail_template_id)
         next_partner_ids = self._check_ids(next_partner_ids or [])
         list_name, ir_filter = self._list_label(list_key)
-        log = partner._cold_call_log(option, duration, note, activity_values, list_name, ir_filter)
+        log = partner._cold_call_log(option, duration, note, list_name, ir_filter, next_steps)
         next_card, skipped = self._open_first_available(next_partner_ids, options)
         return {
             "log_id": log.id,
             "contact": partner._cold_call_rows(options)[0],
+            "opportunity": log.opportunity_id and {"id": log.opportunity_id.id, "name": log.opportunity_id.name},
+            "meeting_id": log.calendar_event_id.id,
             "next": next_card,
             "skipped": skipped,
         }
+
+    @api.model
+    def preview_mail(self, partner_id, mail_template_id):
+        """The e-mail as the contact would get it, for the rep to check before saving the call."""
+        self._check_dialer_user()
+        partner = self._writable_partner(partner_id)
+        return self.env["mail.template"]._cold_call_template(mail_template_id)._cold_call_preview(partner)
 
     # ------------------------------------------------------------------
     # Call lists
@@ -343,26 +366,6 @@ class ColdCallDialer(models.AbstractModel):
         return values
 
     @api.model
-    def _check_outcome(self, status, options):
-        if not options:
-            if status:
-                raise UserError(
-                    _("Outcomes are not available: the Dialer is in notes-only mode. Log the call with a note.")
-                )
-            return None
-        if not status:
-            raise UserError(_("Pick an outcome for this call."))
-        option = next((option for option in options if option["value"] == status), None)
-        if option is None:
-            raise UserError(
-                _(
-                    "“%s” is not an outcome anymore: the options changed in Odoo. Refresh and pick another one.",
-                    status,
-                )
-            )
-        return option
-
-    @api.model
     def _check_duration(self, duration):
         if not isinstance(duration, int | float) or isinstance(duration, bool):
             raise ValidationError(_("The call duration must be a number of seconds."))
@@ -371,25 +374,13 @@ class ColdCallDialer(models.AbstractModel):
         return int(round(duration))
 
     @api.model
-    def _check_follow_up(self, follow_up):
-        """Activity values for a follow-up ``{"date", "user_id", "summary"}``, checked before anything is written."""
-        if not isinstance(follow_up, dict):
-            raise ValidationError(_("The follow-up is not valid."))
-        try:
-            deadline = fields.Date.to_date(follow_up.get("date"))
-        except (TypeError, ValueError):
-            deadline = None
-        if not deadline:
-            raise ValidationError(_("Pick a valid date for the follow-up."))
-        if deadline < fields.Date.context_today(self):
-            raise ValidationError(_("The follow-up date cannot be in the past."))
-        user_id = follow_up.get("user_id") or self.env.uid
-        if not self._is_id(user_id):
-            raise ValidationError(_("The follow-up must be assigned to a user."))
-        user = self.env["res.users"].browse(user_id).exists()
-        if not user or not user.active or user.share:
-            raise ValidationError(_("The follow-up must be assigned to an active internal user."))
-        summary = follow_up.get("summary") or ""
-        if not isinstance(summary, str):
-            raise ValidationError(_("The follow-up summary must be text."))
-        return {"date_deadline": deadline, "user_id": user.id, "summary": summary.strip()}
+    def _check_next_steps(self, option, follow_up, meeting, mail_template_id):
+        """The next steps of a call, each checked by the model that owns it, before anything is written."""
+        books_meeting = bool(option and option["books_meeting"])
+        if books_meeting and not meeting:
+            raise ValidationError(_("“%s” books a meeting: pick its date and time.", option["label"]))
+        return {
+            "follow_up": follow_up and self.env["mail.activity"]._cold_call_follow_up_values(follow_up),
+            "meeting": books_meeting and self.env["calendar.event"]._cold_call_check_meeting(meeting),
+            "mail_template": mail_template_id and self.env["mail.template"]._cold_call_template(mail_template_id),
+        }

@@ -49,6 +49,18 @@ class ColdCallLog(models.Model):
         help="100 for a connected call, 0 otherwise: averaged, it gives the connect rate.",
     )
     follow_up_scheduled = fields.Boolean("Follow-up Scheduled", readonly=True)
+    opportunity_id = fields.Many2one(
+        "crm.lead",
+        "Opportunity",
+        readonly=True,
+        ondelete="set null",
+        index="btree_not_null",
+        help="The opportunity the call created or added to.",
+    )
+    calendar_event_id = fields.Many2one(
+        "calendar.event", "Meeting", readonly=True, ondelete="set null", index="btree_not_null"
+    )
+    mail_template_id = fields.Many2one("mail.template", "E-mail Sent", readonly=True, ondelete="set null")
     company_id = fields.Many2one(
         "res.company", required=True, readonly=True, index=True, default=lambda self: self.env.company
     )

@@ -1,8 +1,8 @@
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools.translate import code_translations
 
-from ..const import DEFAULT_STATUS_OPTIONS, STATUS_FIELD, STATUS_FIELD_HELP, STATUS_FIELD_LABEL
+from ..const import DEFAULT_STATUS_OPTIONS, OPTION_FLAGS, STATUS_FIELD, STATUS_FIELD_HELP, STATUS_FIELD_LABEL
 
 
 class IrModelFieldsSelection(models.Model):
@@ -23,6 +23,22 @@ class IrModelFieldsSelection(models.Model):
     cold_call_do_not_call = fields.Boolean(
         "Do Not Call", help="Contacts with this outcome are never offered in the Dialer again."
     )
+    cold_call_creates_opportunity = fields.Boolean(
+        "Creates an Opportunity",
+        help="Saving the call opens a CRM opportunity for the contact, or adds the note to its open one.",
+    )
+    cold_call_books_meeting = fields.Boolean(
+        "Books a Meeting", help="The rep picks the meeting's date and time, and a calendar event is created."
+    )
+    cold_call_retry_hours = fields.Integer(
+        "Retry After (hours)", help="The contact is not offered again before this many hours. 0: no wait."
+    )
+    cold_call_max_attempts = fields.Integer(
+        "Attempts Cap",
+        help="After this many calls within the window, the contact is not offered until the window has passed. "
+        "0: no cap.",
+    )
+    cold_call_attempt_window_days = fields.Integer("Cap Window (days)", default=7)
 
     @api.model
     def _cold_call_status_field(self):
@@ -44,12 +60,31 @@ class IrModelFieldsSelection(models.Model):
             {
                 "value": value,
                 "label": label,
-                "connected": meanings.get(value, empty).cold_call_connected,
-                "follow_up": meanings.get(value, empty).cold_call_follow_up,
-                "do_not_call": meanings.get(value, empty).cold_call_do_not_call,
+                **{flag: meanings.get(value, empty)[f"cold_call_{flag}"] for flag in OPTION_FLAGS},
             }
             for value, label in selection
         ]
+
+    @api.model
+    def _cold_call_pick(self, status, options):
+        """The option a rep picked, among ``options`` (from ``_cold_call_options``), or None in notes-only mode."""
+        if not options:
+            if status:
+                raise UserError(
+                    _("Outcomes are not available: the Dialer is in notes-only mode. Log the call with a note.")
+                )
+            return None
+        if not status:
+            raise UserError(_("Pick an outcome for this call."))
+        option = next((option for option in options if option["value"] == status), None)
+        if option is None:
+            raise UserError(
+                _(
+                    "“%s” is not an outcome anymore: the options changed in Odoo. Refresh and pick another one.",
+                    status,
+                )
+            )
+        return option
 
     @api.model
     def _cold_call_create_status_field(self):
@@ -75,14 +110,10 @@ class IrModelFieldsSelection(models.Model):
                             "value": value,
                             "name": self._cold_call_translated(label, "en_US"),
                             "sequence": sequence,
-                            "cold_call_connected": connected,
-                            "cold_call_follow_up": follow_up,
-                            "cold_call_do_not_call": do_not_call,
+                            **{f"cold_call_{flag}": meaning for flag, meaning in meanings.items()},
                         }
                     )
-                    for sequence, (value, label, connected, follow_up, do_not_call) in enumerate(
-                        DEFAULT_STATUS_OPTIONS, start=1
-                    )
+                    for sequence, (value, label, meanings) in enumerate(DEFAULT_STATUS_OPTIONS, start=1)
                 ],
             }
         )
@@ -90,7 +121,7 @@ class IrModelFieldsSelection(models.Model):
         if langs:
             for fname, term in (("field_description", STATUS_FIELD_LABEL), ("help", STATUS_FIELD_HELP)):
                 field.update_field_translations(fname, {lang: self._cold_call_translated(term, lang) for lang in langs})
-            labels = {value: label for value, label, *_flags in DEFAULT_STATUS_OPTIONS}
+            labels = {value: label for value, label, _meanings in DEFAULT_STATUS_OPTIONS}
             for option in field.selection_ids:
                 option.update_field_translations(
                     "name", {lang: self._cold_call_translated(labels[option.value], lang) for lang in langs}
@@ -104,3 +135,14 @@ class IrModelFieldsSelection(models.Model):
         return code_translations.get_python_translations("cold_call_dialer", lang).get(
             lazy_term._source, lazy_term._source
         )
+
+    @api.model
+    def _cold_call_fill_default_meanings(self):
+        """On upgrade, give the default options of an existing outcome field the meanings added
+        since it was created (opportunity, meeting, retry cadence), where the admins left them empty."""
+        field = self.env["ir.model.fields"].sudo().search([("model", "=", "res.partner"), ("name", "=", STATUS_FIELD)])
+        defaults = {value: meanings for value, _label, meanings in DEFAULT_STATUS_OPTIONS}
+        for option in field.selection_ids:
+            for flag, meaning in defaults.get(option.value, {}).items():
+                if not option[f"cold_call_{flag}"]:
+                    option[f"cold_call_{flag}"] = meaning

@@ -207,24 +207,35 @@ class ResPartner(models.Model):
             ],
         }
 
-    def _cold_call_log(self, option, duration, note, activity_values, list_name, ir_filter):
+    def _cold_call_log(self, option, duration, note, list_name, ir_filter, next_steps):
         """Record a call on this contact in one savepoint: outcome written, note in the chatter,
-        optional follow-up activity, call-log row, and a hold that keeps the other reps away."""
+        the next steps the rep asked for, call-log row, and a hold that keeps the other reps away.
+
+        :param next_steps: checked values of ``follow_up`` (activity values), ``meeting``
+            ((start, minutes)) and ``mail_template`` (a mail.template), each optional
+        """
         self.ensure_one()
         Log = self.env["cold.call.log"]
         call_date = fields.Datetime.now()
+        note_body = Log._note_body(option, duration, call_date, note)
         with self.env.cr.savepoint():
             if option:
                 self.write({STATUS_FIELD: option["value"]})
-            self.message_post(
-                body=Log._note_body(option, duration, call_date, note),
-                message_type="comment",
-                subtype_xmlid="mail.mt_note",
-            )
-            if activity_values:
+            self.message_post(body=note_body, message_type="comment", subtype_xmlid="mail.mt_note")
+            follow_up = next_steps.get("follow_up")
+            if follow_up:
                 self.activity_schedule(
-                    "mail.mail_activity_data_call", note=Log._text_to_html(note), automated=False, **activity_values
+                    "mail.mail_activity_data_call", note=Log._text_to_html(note), automated=False, **follow_up
                 )
+            opportunity = self.env["crm.lead"]
+            if option and option["creates_opportunity"]:
+                opportunity, _created = opportunity._cold_call_opportunity(self, note_body)
+            meeting = self.env["calendar.event"]
+            if next_steps.get("meeting"):
+                meeting = meeting._cold_call_book(self, *next_steps["meeting"], opportunity)
+            template = next_steps.get("mail_template") or self.env["mail.template"]
+            if template:
+                self.message_post_with_source(template, message_type="comment", subtype_xmlid="mail.mt_comment")
             # Reps cannot create call logs themselves (reports must not lie): only this method does.
             log = Log.sudo().create(
                 {
@@ -237,7 +248,10 @@ class ResPartner(models.Model):
                     "status_label": option["label"] if option else False,
                     "duration": duration,
                     "connected": bool(option and option["connected"]),
-                    "follow_up_scheduled": bool(activity_values),
+                    "follow_up_scheduled": bool(follow_up),
+                    "opportunity_id": opportunity.id,
+                    "calendar_event_id": meeting.id,
+                    "mail_template_id": template.id,
                 }
             )
             self.env["cold.call.hold"]._acquire(self.id, logged=True)

@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from odoo import fields
 from odoo.tests.common import TransactionCase, new_test_user
 
 from odoo.addons.cold_call_dialer.const import STATUS_FIELD
@@ -55,6 +58,12 @@ class DialerFixturesMixin:
                 "domain": domain if isinstance(domain, str) else str(domain),
             }
         )
+
+    @staticmethod
+    def meeting(hours=24, minutes=30):
+        """A meeting to book on a call, ``hours`` from now."""
+        start = fields.Datetime.now().replace(microsecond=0) + timedelta(hours=hours)
+        return {"start": fields.Datetime.to_string(start), "minutes": minutes}
 
     def dialer(self, user=None):
         return self.env["cold.call.dialer"].with_user(user or self.rep)

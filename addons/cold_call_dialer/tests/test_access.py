@@ -14,7 +14,7 @@ class TestAccess(DialerCase):
             cls.alpha.id, status="no_answer", list_key="never_called"
         )
         cls.env["cold.call.dialer"].with_user(cls.rep_two).log_call(
-            cls.bravo.id, status="meeting", list_key="never_called"
+            cls.bravo.id, status="meeting", meeting=cls.meeting(), list_key="never_called"
         )
         cls.our_logs = cls.env["cold.call.log"].search([("partner_id", "in", cls.partners.ids)])
 
@@ -73,7 +73,7 @@ class TestAccess(DialerCase):
 
     def test_contact_card_only_shows_visible_calls(self):
         self.env["cold.call.dialer"].with_user(self.rep_two).log_call(
-            self.alpha.id, status="meeting", list_key="never_called"
+            self.alpha.id, status="meeting", meeting=self.meeting(), list_key="never_called"
         )
         self.env["cold.call.hold"].search([("partner_id", "=", self.alpha.id)]).unlink()
         card = self.dialer(self.rep).open_contact([self.alpha.id])["current"]

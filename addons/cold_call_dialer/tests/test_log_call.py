@@ -146,8 +146,13 @@ class TestLogCall(DialerCase):
             patch.object(type(self.env["cold.call.log"]), "create", side_effect=ValidationError("Log refused")),
             self.assertRaises(ValidationError),
         ):
-            self.dialer().log_call(self.alpha.id, status="meeting", note="Booked", list_key=self.shared_filter.id)
+            self.dialer().log_call(
+                self.alpha.id, status="meeting", meeting=self.meeting(), note="Booked", list_key=self.shared_filter.id
+            )
         self.assertEqual(self.snapshot(self.alpha), before)
+        # The next steps went with it: no opportunity, no meeting.
+        self.assertFalse(self.env["crm.lead"].search([("partner_id", "=", self.alpha.id)]))
+        self.assertFalse(self.env["calendar.event"].search([("partner_ids", "in", self.alpha.id)]))
 
     def test_bad_input_is_refused_before_anything_is_written(self):
         before = self.snapshot(self.alpha)
