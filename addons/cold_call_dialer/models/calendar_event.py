@@ -35,13 +35,17 @@ class CalendarEvent(models.Model):
         """The meeting booked on a call: the rep and the contact attend, linked to the opportunity.
         Created as superuser like the opportunity (see ``crm.lead._cold_call_opportunity``): CRM
         logs the meeting on the opportunity, which a rep without CRM rights may not write."""
-        return self.sudo().create(
-            {
-                "name": _("Meeting with %s", partner.display_name),
-                "start": start,
-                "stop": start + timedelta(minutes=minutes),
-                "user_id": self.env.uid,
-                "partner_ids": [Command.set((self.env.user.partner_id | partner).ids)],
-                "opportunity_id": opportunity.id,
-            }
-        ).sudo(False)
+        return (
+            self.sudo()
+            .create(
+                {
+                    "name": _("Meeting with %s", partner.display_name),
+                    "start": start,
+                    "stop": start + timedelta(minutes=minutes),
+                    "user_id": self.env.uid,
+                    "partner_ids": [Command.set((self.env.user.partner_id | partner).ids)],
+                    "opportunity_id": opportunity.id,
+                }
+            )
+            .sudo(False)
+        )

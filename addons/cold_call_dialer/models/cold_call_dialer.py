@@ -169,7 +169,7 @@ class ColdCallDialer(models.AbstractModel):
         if not options and not note:
             raise UserError(_("Type a note: without the outcome field, the note is what gets logged."))
         duration = self._check_duration(duration)
-        next_steps = self._check_next_steps(option, follow_up, meeting, mail_template_id)
+        next_steps = self._check_next_steps(partner, option, follow_up, meeting, mail_template_id)
         next_partner_ids = self._check_ids(next_partner_ids or [])
         list_name, ir_filter = self._list_label(list_key)
         log = partner._cold_call_log(option, duration, note, list_name, ir_filter, next_steps)
@@ -374,11 +374,13 @@ class ColdCallDialer(models.AbstractModel):
         return int(round(duration))
 
     @api.model
-    def _check_next_steps(self, option, follow_up, meeting, mail_template_id):
+    def _check_next_steps(self, partner, option, follow_up, meeting, mail_template_id):
         """The next steps of a call, each checked by the model that owns it, before anything is written."""
         books_meeting = bool(option and option["books_meeting"])
         if books_meeting and not meeting:
             raise ValidationError(_("“%s” books a meeting: pick its date and time.", option["label"]))
+        if mail_template_id and not partner.email:
+            raise ValidationError(_("%s has no e-mail address: add one, or save without the e-mail.", partner.name))
         return {
             "follow_up": follow_up and self.env["mail.activity"]._cold_call_follow_up_values(follow_up),
             "meeting": books_meeting and self.env["calendar.event"]._cold_call_check_meeting(meeting),

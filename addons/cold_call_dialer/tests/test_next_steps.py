@@ -131,3 +131,10 @@ class TestNextSteps(DialerCase):
         field.selection_ids.filtered(lambda o: o.value == "callback").cold_call_creates_opportunity = True
         self.dialer().log_call(self.alpha.id, status="callback", list_key="never_called")
         self.assertTrue(self.opportunities(self.alpha))
+
+    def test_an_email_needs_an_address(self):
+        with self.assertRaisesRegex(ValidationError, "no e-mail address"):
+            self.dialer().log_call(
+                self.charlie.id, status="callback", mail_template_id=self.thanks.id, list_key="never_called"
+            )
+        self.assertFalse(self.env["cold.call.log"].search([("partner_id", "=", self.charlie.id)]))

@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from odoo import fields
 from odoo.tests import HttpCase, tagged
 
 from .common import DialerFixturesMixin
@@ -102,6 +105,57 @@ class TestDialerAutoDialUi(DialerTourCase):
         # The countdown was cancelled on Tour Delta: nothing logged, the rep still holds it.
         self.assertFalse(self.env["cold.call.log"].search([("partner_id", "=", self.tour_delta.id)]))
         self.assertEqual(self.env["cold.call.hold"].search([("partner_id", "=", self.tour_delta.id)]).user_id, self.rep)
+
+
+@tagged("post_install", "-at_install")
+class TestDialerNextStepsUi(DialerTourCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_tour_fixtures()
+        mills = cls.env["res.partner"].create({"name": "Tour Mills", "is_company": True})
+        cls.tour_alpha.write({"parent_id": mills.id, "email": "alpha@example.com"})
+        cls.tour_delta = cls.env["res.partner"].create(
+            {
+                "name": "Tour Delta",
+                "mobile": "+91 98450 77004",
+                "country_id": cls.india.id,
+                "category_id": cls.tour_tag.ids,
+                "parent_id": mills.id,
+            }
+        )
+
+    def test_calls_lead_to_opportunities_meetings_and_emails(self):
+        self.start_rep_tour("cold_call_dialer_next_steps")
+
+        Log = self.env["cold.call.log"]
+        alpha_log, bravo_log, delta_log = (
+            Log.search([("partner_id", "=", partner.id)])
+            for partner in (self.tour_alpha, self.tour_bravo, self.tour_delta)
+        )
+        # Interested opened an opportunity for the rep; the same company's second interested call joined it.
+        opportunity = alpha_log.opportunity_id
+        self.assertRecordValues(opportunity, [{"type": "opportunity", "user_id": self.rep.id}])
+        self.assertEqual(delta_log.opportunity_id, opportunity)
+        self.assertEqual(
+            self.env["crm.lead"].search_count([("partner_id", "child_of", self.tour_alpha.commercial_partner_id.id)]), 1
+        )
+        # The meeting is in the calendar, with the rep and the contact, linked to Bravo's opportunity.
+        meeting = bravo_log.calendar_event_id
+        self.assertEqual(meeting.partner_ids, self.rep.partner_id | self.tour_bravo)
+        self.assertEqual(meeting.opportunity_id, bravo_log.opportunity_id)
+        self.assertTrue(meeting.opportunity_id)
+        self.assertEqual(meeting.start.date(), (fields.Datetime.now() + timedelta(days=3)).date())
+        # The thank-you e-mail went through Alpha's chatter.
+        self.assertEqual(alpha_log.mail_template_id, self.env.ref("cold_call_dialer.mail_template_thanks"))
+        sent = self.env["mail.message"].search(
+            [
+                ("model", "=", "res.partner"),
+                ("res_id", "=", self.tour_alpha.id),
+                ("subtype_id", "=", self.env.ref("mail.mt_comment").id),
+            ]
+        )
+        self.assertIn(self.tour_alpha, sent.partner_ids)
 
 
 @tagged("post_install", "-at_install")

@@ -1,16 +1,26 @@
 /** @odoo-module **/
 
-import { Component, useEffect, useRef, useState } from "@odoo/owl";
+import { Component, markup, useEffect, useRef, useState } from "@odoo/owl";
 import { DateTimeInput } from "@web/core/datetime/datetime_input";
 import { useHotkey } from "@web/core/hotkeys/hotkey_hook";
-import { deserializeDate, serializeDate, today } from "@web/core/l10n/dates";
+import {
+    deserializeDate,
+    deserializeDateTime,
+    serializeDate,
+    serializeDateTime,
+    today,
+} from "@web/core/l10n/dates";
 import { RecordSelector } from "@web/core/record_selectors/record_selector";
+import { useService } from "@web/core/utils/hooks";
+import { errorMessage } from "../utils";
 
 const OUTCOME_KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9"];
+const MEETING_MINUTES = [15, 30, 45, 60, 90, 120];
 
 /**
- * Outcome, note and follow-up of the call on screen, with Save & next (Ctrl+Enter), Skip and
- * Previous. A failed save shows the server's message and keeps everything typed.
+ * Outcome, note and next steps (follow-up, meeting, e-mail) of the call on screen, with Save &
+ * next (Ctrl+Enter), Skip and Previous. A failed save shows the server's message and keeps
+ * everything typed.
  */
 export class CallLogForm extends Component {
     static template = "cold_call_dialer.CallLogForm";
@@ -21,6 +31,15 @@ export class CallLogForm extends Component {
         this.model = useState(this.props.model);
         this.state = this.model.state;
         this.outcomeKeys = OUTCOME_KEYS;
+        this.meetingMinutes = MEETING_MINUTES;
+        this.orm = useService("orm");
+        this.mailPreview = useState({
+            templateId: false,
+            subject: "",
+            body: "",
+            emailTo: "",
+            error: "",
+        });
         OUTCOME_KEYS.forEach((key, index) => {
             useHotkey(key, () => this.pickOutcome(index));
         });
@@ -57,6 +76,24 @@ export class CallLogForm extends Component {
         return [["share", "=", false]];
     }
 
+    get pickedOption() {
+        return this.model.selectedOption;
+    }
+
+    get meetingStart() {
+        return deserializeDateTime(this.form.meeting.start);
+    }
+
+    /** The preview shown is the one of the e-mail picked for the contact on screen. */
+    get showMailPreview() {
+        const preview = this.mailPreview;
+        return (
+            this.form.mailTemplateId &&
+            preview.templateId === this.form.mailTemplateId &&
+            preview.contactId === this.state.current.contact.id
+        );
+    }
+
     get canGoBack() {
         return this.model.currentIndex > 0;
     }
@@ -76,5 +113,51 @@ export class CallLogForm extends Component {
 
     onFollowUpUserChange(userId) {
         this.form.followUp.userId = userId;
+    }
+
+    onMeetingStartChange(value) {
+        if (value) {
+            this.form.meeting.start = serializeDateTime(value);
+        }
+    }
+
+    onMeetingMinutesChange(ev) {
+        this.form.meeting.minutes = parseInt(ev.target.value, 10);
+    }
+
+    /** Pick an e-mail and show it as the contact will get it. */
+    async onMailTemplateChange(ev) {
+        const templateId = parseInt(ev.target.value, 10) || false;
+        this.form.mailTemplateId = templateId;
+        if (!templateId) {
+            return;
+        }
+        const contactId = this.state.current.contact.id;
+        Object.assign(this.mailPreview, {
+            templateId,
+            contactId,
+            subject: "",
+            body: "",
+            emailTo: "",
+            error: "",
+        });
+        try {
+            const preview = await this.orm.silent.call("cold.call.dialer", "preview_mail", [
+                contactId,
+                templateId,
+            ]);
+            if (
+                this.mailPreview.templateId === templateId &&
+                this.mailPreview.contactId === contactId
+            ) {
+                Object.assign(this.mailPreview, {
+                    subject: preview.subject,
+                    body: markup(preview.body),
+                    emailTo: preview.email_to,
+                });
+            }
+        } catch (error) {
+            this.mailPreview.error = errorMessage(error);
+        }
     }
 }

@@ -14,6 +14,7 @@ import {
     followUpValues,
     formError,
     initialState,
+    nextStepValues,
     pickOutcome,
     startCall,
     stopCall,
@@ -100,6 +101,7 @@ export class DialerModel {
             quickLists: data.quick_lists,
             filters: data.filters,
             statusOptions: data.status_options,
+            mailTemplates: data.mail_templates || [],
             notesOnly: data.notes_only,
             pageSizes: data.page_sizes,
             holdMinutes: data.hold_minutes,
@@ -239,7 +241,7 @@ export class DialerModel {
             return;
         }
         const form = this.state.form;
-        this.state.error = formError(form, this.state.notesOnly);
+        this.state.error = formError(form, this.state.notesOnly, this.selectedOption);
         if (this.state.error) {
             return;
         }
@@ -254,6 +256,7 @@ export class DialerModel {
                     follow_up: followUpValues(form.followUp, this.user.userId),
                     list_key: this.state.page.list.key,
                     next_partner_ids: this.pendingIdsAfterCurrent(),
+                    ...nextStepValues(form, this.selectedOption),
                     ...this._logCallExtras(),
                 });
             } catch (error) {

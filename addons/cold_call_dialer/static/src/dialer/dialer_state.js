@@ -1,9 +1,10 @@
 /** @odoo-module **/
 
-import { serializeDate, today } from "@web/core/l10n/dates";
+import { serializeDate, serializeDateTime, today } from "@web/core/l10n/dates";
 import { _t } from "@web/core/l10n/translation";
 
 const FOLLOW_UP_DAYS = 7;
+const MEETING_HOUR = 10; // a booked meeting starts by default the next working day at 10:00
 
 /**
  * The Dialer's state is plain data, so that it can be copied across breadcrumbs: its shape, and
@@ -17,6 +18,7 @@ export function initialState(userId) {
         quickLists: [],
         filters: [],
         statusOptions: [],
+        mailTemplates: [],
         notesOnly: false,
         pageSizes: [25, 50, 100, 200],
         holdMinutes: 15,
@@ -50,13 +52,34 @@ export function emptyForm(userId) {
             userId,
             summary: "",
         },
+        meeting: { start: serializeDateTime(nextMorning()), minutes: 30 },
+        mailTemplateId: false,
+    };
+}
+
+function nextMorning() {
+    let day = today().plus({ days: 1 });
+    while (day.weekday > 5) {
+        day = day.plus({ days: 1 });
+    }
+    return day.set({ hour: MEETING_HOUR });
+}
+
+/** The next steps of the form as ``log_call`` takes them: the meeting when the outcome books one. */
+export function nextStepValues(form, option) {
+    return {
+        meeting: option && option.books_meeting ? { ...form.meeting } : false,
+        mail_template_id: form.mailTemplateId || false,
     };
 }
 
 /** Why the form cannot be saved yet, or null. */
-export function formError(form, notesOnly) {
+export function formError(form, notesOnly, option) {
     if (!notesOnly && !form.status) {
         return _t("Pick an outcome for this call.");
+    }
+    if (option && option.books_meeting && !form.meeting.start) {
+        return _t("Pick the date and time of the meeting.");
     }
     if (notesOnly && !form.note.trim()) {
         return _t("Type a note: in notes-only mode, the note is what gets logged.");
