@@ -29,6 +29,9 @@ DEFAULT_TIMEZONE = "Asia/Kolkata"
 
 JOB_CHANNEL = "root.mcube"
 JOB_MAX_RETRIES = 8
+# A failed run is retried automatically after each of these delays, then the event is failed.
+AUTO_RETRY_DELAYS = (timedelta(minutes=10), timedelta(hours=1), timedelta(hours=6))
 LIVE_JOB_STATES = ("wait_dependencies", "pending", "enqueued", "started")
 # An event still pending this long after it arrived, with no live job, had its job lost.
+# Its job is enqueued again while automatic retries remain.
 LOST_JOB_DELAY = timedelta(minutes=30)

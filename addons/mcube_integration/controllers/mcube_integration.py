@@ -6,7 +6,7 @@ import psycopg2
 
 from odoo import SUPERUSER_ID, _, http
 from odoo.http import request
-from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
+from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE, PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tools import consteq
 
 from ..const import (
@@ -19,13 +19,18 @@ from ..const import (
     WEBHOOK_PATH,
 )
 from ..tools.networks import parse_allowed_networks
-from ..tools.payload import PayloadError, body_kind, decode, parse
+from ..tools.payload import MAX_TEXT_LENGTH, PayloadError, body_kind, decode, parse
 
 _logger = logging.getLogger(__name__)
 
 
 def answer(code, headers=None, **payload):
     return request.make_json_response(payload, status=code, headers=headers)
+
+
+def storable_text(value):
+    """A header value as PostgreSQL can store it: without NUL, and of a sane length."""
+    return value.replace("\x00", "")[:MAX_TEXT_LENGTH]
 
 
 class McubeWebhookController(http.Controller):
@@ -40,20 +45,30 @@ class McubeWebhookController(http.Controller):
         request without a database, from routes with auth='none' of server-wide modules
         only. With mcube_integration in server_wide_modules this route then answers 503
         (MCUBE retries) instead of a 404. It needs no session or public user anyway:
-        the token is the authentication, and the ingestion runs as superuser."""
+        the token is the authentication, and the ingestion runs as superuser.
+
+        Uses no parameters (with a database, ir.http._dispatch passes none): the body is
+        read, bounded, by ir.http._pre_dispatch; the token comes from the header or the
+        query string."""
         if not request.db:
             return answer(503, [("Retry-After", RETRY_AFTER_SECONDS)], error=_("The database is unavailable."))
+        request.mcube_tries = getattr(request, "mcube_tries", 0) + 1
         try:
             return self._receive(request.env(user=SUPERUSER_ID))
         except (psycopg2.OperationalError, psycopg2.InterfaceError) as error:
-            if getattr(error, "pgcode", None) in PG_CONCURRENCY_ERRORS_TO_RETRY:
+            concurrent = getattr(error, "pgcode", None) in PG_CONCURRENCY_ERRORS_TO_RETRY
+            if concurrent and request.mcube_tries < MAX_TRIES_ON_CONCURRENCY_FAILURE:
                 raise  # Odoo replays the request; a concurrent duplicate then answers 200
+            # Database gone, or still conflicting on Odoo's last try: MCUBE retries later.
             _logger.warning("MCUBE webhook: database unavailable (%s)", type(error).__name__)
             with contextlib.suppress(psycopg2.Error):
                 request.env.cr.rollback()
             return answer(503, [("Retry-After", RETRY_AFTER_SECONDS)], error=_("The database is unavailable."))
 
     def _receive(self, env):
+        """The checks in the order of the answers: address, token, then the body (size,
+        type, content). The changes are flushed here, so that a database error is
+        answered by mcube_webhook rather than after it."""
         httprequest = request.httprequest
         params = env["ir.config_parameter"]
         if not self._address_allowed(params.get_param(PARAM_ALLOWED_IPS), httprequest.remote_addr):
@@ -62,27 +77,26 @@ class McubeWebhookController(http.Controller):
         given = httprequest.headers.get(TOKEN_HEADER) or httprequest.args.get("token") or ""
         if not expected or not given or not consteq(given.encode(), expected.encode()):
             return answer(401, error=_("Missing or invalid token."))
-        raw = httprequest.get_data()
-        if len(raw) > MAX_BODY_BYTES:
+        body = request.mcube_body
+        if body.unreadable:
+            return answer(400, error=_("The body could not be read (broken chunked encoding or connection)."))
+        if body.too_large:
             return answer(413, error=_("The body is larger than %s bytes.", MAX_BODY_BYTES))
-        kind = body_kind(httprequest.mimetype)
+        mimetype = storable_text(httprequest.mimetype)
+        kind = body_kind(mimetype)
         if not kind:
-            return answer(
-                415,
-                error=_("Send application/json or application/x-www-form-urlencoded, not %s.", httprequest.mimetype),
-            )
+            return answer(415, error=_("Send application/json or application/x-www-form-urlencoded, not %s.", mimetype))
         try:
-            text, data = decode(raw, kind)
+            text, data = decode(body.data, kind)
             call = parse(data)
         except PayloadError as error:
             return answer(400, error=str(error))  # translated here, in the request's language
         headers = {name: httprequest.headers[name] for name in KEPT_HEADERS if name in httprequest.headers}
-        event, created = env["mcube.event"]._ingest(
-            call["call_id"], call["phase"], text, httprequest.mimetype, headers, httprequest.remote_addr
+        event, outcome = env["mcube.event"]._ingest(
+            call, text, mimetype, headers, storable_text(httprequest.remote_addr or "")
         )
-        if created:
-            return answer(202, status="accepted", event_id=event.id)
-        return answer(200, status="duplicate", event_id=event.id)
+        env.flush_all()
+        return answer(202 if outcome == "accepted" else 200, status=outcome, event_id=event.id)
 
     def _address_allowed(self, allowed_ips, remote_addr):
         """No allow-list means any address. The remote address is the one Odoo computes,

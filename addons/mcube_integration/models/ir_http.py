@@ -1,9 +1,12 @@
-from werkzeug.exceptions import abort
+from io import BytesIO
 
-from odoo import _, models
+from werkzeug.datastructures import ImmutableMultiDict
+
+from odoo import models
 from odoo.http import request
 
 from ..const import MAX_BODY_BYTES, WEBHOOK_PATH
+from ..tools.body import read_body
 
 
 class IrHttp(models.AbstractModel):
@@ -11,16 +14,39 @@ class IrHttp(models.AbstractModel):
 
     @classmethod
     def _pre_dispatch(cls, rule, args):
-        """Odoo's dispatcher parses a form body before the webhook runs: refuse an
-        announced oversize body first, and keep the raw bytes, which the webhook stores
-        as received (the form parser would consume them)."""
-        super()._pre_dispatch(rule, args)
-        if rule.rule != WEBHOOK_PATH:
+        """Read the webhook's body before anything else can: Odoo's dispatcher parses a
+        form body whole, whatever its size, before the webhook runs. The webhook answers
+        (in its own order: address, token, then body) from ``request.mcube_body``."""
+        if rule.rule == WEBHOOK_PATH:
+            cls._mcube_read_body()
+        return super()._pre_dispatch(rule, args)
+
+    @classmethod
+    def _mcube_read_body(cls):
+        """Read at most the limit + 1 byte, once: Odoo replays the request after a
+        serialization failure, and the stream cannot be read twice.
+
+        The bytes become werkzeug's cached data, from which its form parser (Odoo's
+        request.params) reads them; a body over the limit or unreadable is not parsed,
+        and its stream is replaced by an empty one so that nothing reads the rest.
+
+        Odoo's HTTPRequest exposes neither the stream nor the cached data: they are on
+        the werkzeug request it wraps, which Odoo itself reaches the same way."""
+        if getattr(request, "mcube_body", None) is not None:
             return
-        if (request.httprequest.content_length or 0) > MAX_BODY_BYTES:
-            abort(
-                request.make_json_response(
-                    {"error": _("The body is larger than %s bytes.", MAX_BODY_BYTES)}, status=413
-                )
-            )
-        request.httprequest.get_data(cache=True)
+        httprequest = request.httprequest._HTTPRequest__wrapped
+        body = read_body(httprequest.stream, httprequest.content_length, MAX_BODY_BYTES)
+        if body.too_large or body.unreadable:
+            httprequest.__dict__.update(stream=BytesIO(), form=ImmutableMultiDict(), files=ImmutableMultiDict())
+        else:
+            httprequest._cached_data = body.data
+        request.mcube_body = body
+
+    @classmethod
+    def _dispatch(cls, endpoint):
+        """Call the webhook without the request's parameters: it reads its body and its
+        token itself, and Odoo passes parameters as keyword arguments, where one named
+        ``self`` (query string or form field) collides with the method's own self."""
+        if WEBHOOK_PATH in getattr(endpoint, "routing", {}).get("routes", ()):
+            request.params = {}
+        return super()._dispatch(endpoint)

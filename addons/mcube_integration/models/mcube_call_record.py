@@ -5,7 +5,7 @@ from odoo import _, api, fields, models
 from odoo.tools import SQL
 
 from ..const import DEFAULT_TIMEZONE, PARAM_DEFAULT_TEAM, PARAM_DEFAULT_USER, PARAM_TIMEZONE
-from ..tools.payload import MISSED_STATUSES, body_kind, decode, parse
+from ..tools.payload import MISSED_STATUSES
 
 OPEN_LEAD_DOMAIN = [("active", "=", True), "|", ("stage_id", "=", False), ("stage_id.is_won", "=", False)]
 
@@ -56,6 +56,14 @@ class McubeCallRecord(models.Model):
     disconnected_by = fields.Char(readonly=True)
     refid = fields.Char(string="Reference", readonly=True, help="Echo of the refid sent with a click-to-call.")
     event_ids = fields.One2many("mcube.event", "call_record_id", readonly=True)
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        readonly=True,
+        index=True,
+        default=lambda self: self.env.company,
+        help="The company of its first event: leads, contacts and salespeople are matched in it.",
+    )
 
     _sql_constraints = [
         ("call_id_unique", "UNIQUE(call_id)", "A call is recorded once per MCUBE call id."),
@@ -68,20 +76,22 @@ class McubeCallRecord(models.Model):
             record.duration_display = f"{minutes // 60}:{minutes % 60:02d}:{seconds:02d}"
 
     @api.model
-    def _upsert_from_event(self, event):
-        """Create or update the call of an event; start and hangup merge in either order."""
-        values = self._values_from_event(event)
-        record = self._lock_call(values.pop("call_id"))
+    def _upsert_from_event(self, event, data):
+        """Create or update the call of an event (data: its parsed payload); start and
+        hangup merge in either order, a redelivery only fills blanks. The record works
+        in its company, so that leads are found and created there."""
+        values = self._values_from_call(data, event)
+        record = self._lock_call(values.pop("call_id"), event.company_id)
+        record = record.with_company(record.company_id)
         was_completed = record.state == "completed"
-        record.write(record._merge_values(values, event.phase))
+        record.write(record._merge_values(values, event.phase, fill_only=event.delivery > 1))
         record._assign()
         if record.state == "completed" and not was_completed and record.lead_id:
             record._log_on_lead()
         return record
 
     @api.model
-    def _values_from_event(self, event):
-        data = parse(decode((event.payload or "").encode(), body_kind(event.content_type))[1])
+    def _values_from_call(self, data, event):
         phones = self.env["mcube.phone.mixin"]
         country = phones._mcube_default_country()
         numbers = {
@@ -119,20 +129,23 @@ class McubeCallRecord(models.Model):
         return value.astimezone(pytz.utc).replace(tzinfo=None)
 
     @api.model
-    def _lock_call(self, call_id):
-        """The call's record, created if needed and row-locked for this transaction, so
-        that jobs for one call run one after the other. When another job created it after
-        this transaction started, PostgreSQL raises a serialization failure: the job is
-        retried and then sees the record. Expected conflicts are not logged as errors."""
+    def _lock_call(self, call_id, company):
+        """The call's record, created if needed (in the company of its first event) and
+        row-locked for this transaction, so that jobs for one call run one after the
+        other. When another job created it after this transaction started, PostgreSQL
+        raises a serialization failure: the job is retried and then sees the record.
+        Expected conflicts are not logged as errors."""
         now = fields.Datetime.now()
         self.env.cr.execute(
             SQL(
                 """
-                INSERT INTO mcube_call_record (call_id, state, duration, create_uid, create_date, write_uid, write_date)
-                VALUES (%(call_id)s, 'ongoing', 0, %(uid)s, %(now)s, %(uid)s, %(now)s)
+                INSERT INTO mcube_call_record (call_id, state, duration, company_id,
+                                               create_uid, create_date, write_uid, write_date)
+                VALUES (%(call_id)s, 'ongoing', 0, %(company)s, %(uid)s, %(now)s, %(uid)s, %(now)s)
                 ON CONFLICT (call_id) DO NOTHING
                 """,
                 call_id=call_id,
+                company=company.id,
                 uid=self.env.uid,
                 now=now,
             ),
@@ -143,15 +156,17 @@ class McubeCallRecord(models.Model):
         )
         return self.browse(self.env.cr.fetchone()[0])
 
-    def _merge_values(self, values, phase):
+    def _merge_values(self, values, phase, fill_only=False):
         """Values to write so that nothing moves backwards: empty values never erase,
-        a start event only fills blanks, the hangup event is the final word."""
+        a start event only fills blanks, the hangup event is the final word. A
+        redelivery (fill_only) brings what the first delivery lacked, e.g. a recording
+        URL known later: it fills blanks and overwrites nothing."""
         self.ensure_one()
         vals = {}
         for fname, value in values.items():
             if value in (False, None, "") or self[fname] == value:
                 continue
-            if not self[fname] or phase == "hangup":
+            if not self[fname] or (phase == "hangup" and not fill_only):
                 vals[fname] = value
         if phase == "hangup" and self.state != "completed":
             vals["state"] = "completed"
@@ -159,36 +174,40 @@ class McubeCallRecord(models.Model):
 
     def _assign(self):
         """Link the lead and the salesperson still missing: DID owner, then agent phone,
-        then the lead owner, then the Settings default; an owned lead keeps its owner."""
+        then the lead owner, then the Settings default; an owned lead keeps its owner.
+        Leads, contacts, salespeople and teams are taken from the call's company only."""
         self.ensure_one()
         lead = self.lead_id
         lead_missing = not lead and (self.phone_number or "").startswith("+")
         if self.user_id and not lead_missing and (not lead or lead.user_id):
             return
-        agent = self._find_salesperson(self.virtual_number, self.agent_phone)
-        default_user = self._default_salesperson()
+        company = self.company_id
+        agent = self._find_salesperson(self.virtual_number, self.agent_phone, company)
+        default_user = self._default_salesperson(company)
+        default_team = self._default_team(company)
         if lead_missing:
-            lead = self._find_lead_by_phone(self.phone_number) or self._create_lead(agent or default_user)
+            lead = self._find_lead_by_phone(self.phone_number, company) or self._create_lead(agent or default_user)
             self.write({"lead_id": lead.id, "partner_id": lead.partner_id.id})
         if lead and not lead.user_id and (agent or default_user):
             lead.user_id = agent or default_user
-        if lead and not lead.user_id and not lead.team_id and self._default_team():
-            lead.team_id = self._default_team()
+        if lead and not lead.user_id and not lead.team_id and default_team:
+            lead.team_id = default_team
         user = self.user_id or agent or lead.user_id or default_user
         if user != self.user_id:
             self.user_id = user
 
     @api.model
-    def _find_salesperson(self, virtual_number, agent_phone):
+    def _find_salesperson(self, virtual_number, agent_phone, company):
         users = self.env["res.users"]
+        in_company = [("share", "=", False), ("company_ids", "in", company.id)]
         if virtual_number:
-            user = users.search([("mcube_virtual_number", "=", virtual_number), ("share", "=", False)], limit=1)
+            user = users.search([("mcube_virtual_number", "=", virtual_number), *in_company], limit=1)
             if user:
                 return user
         if agent_phone and agent_phone.startswith("+"):
             phones = self.env["mcube.phone.mixin"]
             country = phones._mcube_default_country()
-            candidates = users.search([("share", "=", False), "|", ("phone", "!=", False), ("mobile", "!=", False)])
+            candidates = users.search([*in_company, "|", ("phone", "!=", False), ("mobile", "!=", False)])
             for user in candidates:
                 if agent_phone in (
                     phones._mcube_normalize_phone(user.phone, country),
@@ -198,22 +217,26 @@ class McubeCallRecord(models.Model):
         return users
 
     @api.model
-    def _default_salesperson(self):
+    def _default_salesperson(self, company=None):
+        """The Settings default, when it may work in the company (any company if None)."""
         user_id = self.env["ir.config_parameter"].sudo().get_param(PARAM_DEFAULT_USER)
         user = self.env["res.users"].browse(int(user_id)).exists() if user_id else self.env["res.users"]
-        return user.filtered(lambda u: u.active and not u.share)
+        return user.filtered(lambda u: u.active and not u.share and (not company or company in u.company_ids))
 
     @api.model
-    def _default_team(self):
+    def _default_team(self, company):
         team_id = self.env["ir.config_parameter"].sudo().get_param(PARAM_DEFAULT_TEAM)
-        return self.env["crm.team"].browse(int(team_id)).exists() if team_id else self.env["crm.team"]
+        team = self.env["crm.team"].browse(int(team_id)).exists() if team_id else self.env["crm.team"]
+        return team.filtered(lambda t: not t.company_id or t.company_id == company)
 
     @api.model
-    def _find_lead_by_phone(self, number):
-        """Most recently active open lead with that number (indexed columns only), else the
-        open lead of an earlier call from it (numbers phonenumbers cannot validate)."""
+    def _find_lead_by_phone(self, number, company):
+        """Most recently active open lead of the company with that number (indexed columns
+        only), else the open lead of an earlier call from it (numbers phonenumbers cannot
+        validate)."""
+        open_in_company = OPEN_LEAD_DOMAIN + [("company_id", "in", [company.id, False])]
         lead = self.env["crm.lead"].search(
-            OPEN_LEAD_DOMAIN
+            open_in_company
             + [
                 "|",
                 "|",
@@ -227,14 +250,19 @@ class McubeCallRecord(models.Model):
         if lead:
             return lead
         earlier = self.search(
-            [("phone_number", "=", number), ("lead_id", "any", OPEN_LEAD_DOMAIN)], order="call_date desc", limit=1
+            [("phone_number", "=", number), ("lead_id", "any", open_in_company)], order="call_date desc", limit=1
         )
         return earlier.lead_id
 
     @api.model
-    def _find_partner_by_phone(self, number):
+    def _find_partner_by_phone(self, number, company):
         return self.env["res.partner"].search(
-            ["|", ("mcube_phone_sanitized", "=", number), ("mcube_mobile_sanitized", "=", number)],
+            [
+                ("company_id", "in", [company.id, False]),
+                "|",
+                ("mcube_phone_sanitized", "=", number),
+                ("mcube_mobile_sanitized", "=", number),
+            ],
             order="write_date desc, id desc",
             limit=1,
         )
@@ -244,7 +272,7 @@ class McubeCallRecord(models.Model):
         number is locked first so that two calls from one new number make one lead."""
         self.ensure_one()
         self.env["mcube.phone.lock"]._acquire(self.phone_number)
-        partner = self._find_partner_by_phone(self.phone_number)
+        partner = self._find_partner_by_phone(self.phone_number, self.company_id)
         who = partner.display_name or self.phone_number
         if self.direction == "inbound":
             name = _("Inbound call from %s", who)
@@ -257,12 +285,13 @@ class McubeCallRecord(models.Model):
             "name": name,
             "partner_id": partner.id,
             "user_id": user.id,
+            "company_id": self.company_id.id,
             "medium_id": medium.id if medium else False,
         }
         if not partner.phone and not partner.mobile:
             vals["phone"] = self.phone_number
-        if not user and self._default_team():
-            vals["team_id"] = self._default_team().id
+        if not user and self._default_team(self.company_id):
+            vals["team_id"] = self._default_team(self.company_id).id
         # The call note posted next is the lead's history; an assignment e-mail per call is noise.
         leads = self.env["crm.lead"].with_context(mail_create_nolog=True, mail_auto_subscribe_no_notify=True)
         return leads.create(vals)
@@ -305,6 +334,6 @@ class McubeCallRecord(models.Model):
             "mail.mail_activity_data_call",
             date_deadline=fields.Date.context_today(lead.with_context(tz=user.tz)),
             summary=_("Call back"),
-            note=_("Missed call from %s", self.phone_number),
+            note=Markup("<p>%s</p>") % _("Missed call from %s", self.phone_number),
             user_id=user.id,
         )

@@ -4,14 +4,23 @@ import logging
 import psycopg2
 
 from odoo import SUPERUSER_ID, _, api, fields, models
-from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
-from ..const import JOB_CHANNEL, JOB_MAX_RETRIES, LIVE_JOB_STATES, LOST_JOB_DELAY
+from ..const import AUTO_RETRY_DELAYS, JOB_CHANNEL, JOB_MAX_RETRIES, LIVE_JOB_STATES, LOST_JOB_DELAY
+from ..tools.payload import PayloadError, body_kind, decode, given_fields, parse
 
 _logger = logging.getLogger(__name__)
+
+# What MCUBE sent and when: evidence that nobody rewrites.
+DELIVERY_FIELDS = frozenset(
+    ("call_id", "phase", "delivery", "payload", "content_type", "headers", "received_at", "remote_addr", "company_id")
+)
+# A dropped connection, an administrator's shutdown (57P01), a cancelled query (57014),
+# a lock or serialization conflict: the database, not the event, is the problem.
+TRANSIENT_ERRORS = (psycopg2.OperationalError, psycopg2.InterfaceError, RetryableJobError)
 
 
 class McubeEvent(models.Model):
@@ -30,11 +39,26 @@ class McubeEvent(models.Model):
         readonly=True,
         help="A delivery with an end time or a final status is the hangup event.",
     )
+    delivery = fields.Integer(
+        default=1,
+        required=True,
+        readonly=True,
+        help="1 for the first delivery of this call and phase. A redelivery is stored, with the next number, "
+        "only when it gives values the earlier ones lacked; it fills the blanks of the call.",
+    )
     payload = fields.Text(readonly=True, help="The body exactly as MCUBE sent it.")
     content_type = fields.Char(readonly=True)
     headers = fields.Text(readonly=True, help="Request headers useful for support (never the token).")
     received_at = fields.Datetime(readonly=True, index=True)
     remote_addr = fields.Char(string="Remote Address", readonly=True)
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        readonly=True,
+        index=True,
+        default=lambda self: self.env.company,
+        help="The company of the user owning the virtual number, else of the default salesperson.",
+    )
     state = fields.Selection(
         [("pending", "Pending"), ("done", "Done"), ("failed", "Failed")],
         default="pending",
@@ -43,106 +67,186 @@ class McubeEvent(models.Model):
         index=True,
     )
     attempts = fields.Integer(readonly=True, help="Processing runs that ended (done or failed).")
+    auto_retries = fields.Integer(
+        string="Automatic Retries", readonly=True, help="Runs enqueued again automatically after a failed run."
+    )
     last_error = fields.Text(readonly=True)
+    warnings = fields.Text(
+        string="Values Left Out",
+        readonly=True,
+        help="Values of the payload that cannot be stored (invalid text, time or duration out of range); "
+        "the call record was made without them.",
+    )
     call_record_id = fields.Many2one("mcube.call.record", readonly=True, ondelete="set null")
 
     _sql_constraints = [
         (
             "call_phase_unique",
-            "UNIQUE(call_id, phase)",
-            "An MCUBE event is stored once per call and phase.",
+            "UNIQUE(call_id, phase, delivery)",
+            "An MCUBE event is stored once per call, phase and delivery.",
         ),
     ]
 
-    @api.depends("call_id", "phase")
+    @api.depends("call_id", "phase", "delivery")
     def _compute_display_name(self):
-        """Call id and phase: MCUBE may deliver an event several times, it is stored once."""
+        """Call id and phase: MCUBE may deliver an event several times, it is stored once
+        (plus the redeliveries that brought more data)."""
         for event in self:
-            event.display_name = f"{event.call_id}/{event.phase}"
+            suffix = f" ({event.delivery})" if event.delivery > 1 else ""
+            event.display_name = f"{event.call_id}/{event.phase}{suffix}"
+
+    def write(self, vals):
+        """Events are the evidence of what MCUBE sent: only their processing changes."""
+        if DELIVERY_FIELDS.intersection(vals):
+            raise AccessError(_("An MCUBE event is kept as it was received: its delivery cannot be changed."))
+        return super().write(vals)
 
     @api.model
-    def _ingest(self, call_id, phase, payload, content_type, headers, remote_addr):
-        """Store a delivery unless (call id, phase) is already stored, and enqueue its job in
-        the same transaction. Return (event, created). The INSERT ... ON CONFLICT is safe
-        under concurrent identical deliveries: the loser sees the winner's row, or gets a
-        serialization failure that Odoo's request retry turns into a duplicate answer."""
+    def _ingest(self, call, payload, content_type, headers, remote_addr):
+        """Store a parsed delivery and enqueue its job in the same transaction; return
+        (event, outcome): 'accepted' (new), 'updated' (a redelivery with values the stored
+        deliveries lacked, stored as the next delivery) or 'duplicate' (nothing new: the
+        first event). Concurrent identical deliveries insert the same (call, phase,
+        delivery) row: the loser's INSERT ... ON CONFLICT waits for the winner, then gets a
+        serialization failure (REPEATABLE READ); Odoo replays the request, which then
+        finds the stored row and answers 'duplicate'."""
+        stored = self.search([("call_id", "=", call["call_id"]), ("phase", "=", call["phase"])], order="delivery")
+        if stored and not given_fields(call) - set().union(*(event._given_fields() for event in stored)):
+            return stored[0], "duplicate"
+        delivery = max(stored.mapped("delivery"), default=0) + 1
+        now = fields.Datetime.now()
         self.env.cr.execute(
             SQL(
                 """
-                INSERT INTO mcube_event (call_id, phase, payload, content_type, headers,
-                                         remote_addr, received_at, state, attempts,
-                                         create_uid, create_date, write_uid, write_date)
-                VALUES (%(call_id)s, %(phase)s, %(payload)s, %(content_type)s, %(headers)s,
-                        %(remote_addr)s, %(now)s, 'pending', 0, %(uid)s, %(now)s, %(uid)s, %(now)s)
-                ON CONFLICT (call_id, phase) DO NOTHING
+                INSERT INTO mcube_event (call_id, phase, delivery, payload, content_type, headers,
+                                         remote_addr, received_at, company_id, state, attempts,
+                                         auto_retries, create_uid, create_date, write_uid, write_date)
+                VALUES (%(call_id)s, %(phase)s, %(delivery)s, %(payload)s, %(content_type)s, %(headers)s,
+                        %(remote_addr)s, %(now)s, %(company)s, 'pending', 0,
+                        0, %(uid)s, %(now)s, %(uid)s, %(now)s)
+                ON CONFLICT (call_id, phase, delivery) DO NOTHING
                 RETURNING id
                 """,
-                call_id=call_id,
-                phase=phase,
+                call_id=call["call_id"],
+                phase=call["phase"],
+                delivery=delivery,
                 payload=payload,
                 content_type=content_type,
                 headers=json.dumps(headers, sort_keys=True),
                 remote_addr=remote_addr,
-                now=fields.Datetime.now(),
+                company=self._company_for(call["virtual_number"]).id,
+                now=now,
                 uid=self.env.uid,
             ),
             log_exceptions=False,
         )
         row = self.env.cr.fetchone()
         if not row:
-            return self.search([("call_id", "=", call_id), ("phase", "=", phase)], limit=1), False
+            # Without a serialization failure, only a row of this transaction conflicts.
+            first = self.search([("call_id", "=", call["call_id"]), ("phase", "=", call["phase"])], limit=1)
+            return stored[:1] or first, "duplicate"
         event = self.browse(row[0])
         event._enqueue()
-        return event, True
+        return event, "accepted" if delivery == 1 else "updated"
+
+    @api.model
+    def _company_for(self, virtual_number):
+        """The company of a call: the one of the user owning its DID, else the default
+        salesperson's, else the main company."""
+        number = virtual_number and self.env["mcube.phone.mixin"]._mcube_normalize_phone(virtual_number)
+        users = self.env["res.users"].sudo()
+        owner = number and users.search([("mcube_virtual_number", "=", number), ("share", "=", False)], limit=1)
+        user = owner or self.env["mcube.call.record"]._default_salesperson()
+        return user.company_id or self.env.ref("base.main_company")
+
+    def _parsed(self):
+        """The canonical call of the stored payload, read as the webhook read it."""
+        self.ensure_one()
+        return parse(decode((self.payload or "").encode(), body_kind(self.content_type))[1])
+
+    def _given_fields(self):
+        try:
+            return given_fields(self._parsed())
+        except PayloadError:
+            return set()
 
     def _job_identity_key(self):
         return f"mcube.event:{self.id}"
 
-    def _enqueue(self):
+    def _enqueue(self, eta=None):
         for event in self:
             event.with_delay(
                 channel=JOB_CHANNEL,
                 identity_key=event._job_identity_key(),
                 max_retries=JOB_MAX_RETRIES,
+                eta=eta,
                 description=_("Process MCUBE event %s", event.display_name),
             )._process()
 
     def _process(self):
         """Turn the event into its call record. Idempotent: the event row is locked and a
-        done event is left alone, so a job requeued after a crash changes nothing twice."""
+        done event is left alone, so a job requeued after a crash changes nothing twice.
+
+        A database error is retried by queue_job (RetryableJobError, with backoff), even
+        when it broke the connection: queue_job postpones the job with a new cursor. Any
+        other error, or a database error on the job's last try, is a failed run (_fail)."""
         self.ensure_one()
-        self.env.cr.execute(
-            SQL("SELECT state FROM mcube_event WHERE id = %s FOR UPDATE", self.id), log_exceptions=False
-        )
-        row = self.env.cr.fetchone()
-        if not row or row[0] == "done":
-            return
-        self.invalidate_recordset()
+        last_try = False
         try:
+            last_try = self._is_last_attempt()
+            self.env.cr.execute(
+                SQL("SELECT state FROM mcube_event WHERE id = %s FOR UPDATE", self.id), log_exceptions=False
+            )
+            row = self.env.cr.fetchone()
+            if not row or row[0] == "done":
+                return
+            self.invalidate_recordset()
             with self.env.cr.savepoint():
-                record = self.env["mcube.call.record"]._upsert_from_event(self)
+                call = self._parsed()
+                record = self.env["mcube.call.record"]._upsert_from_event(self, call)
+            self.write(
+                {
+                    "state": "done",
+                    "attempts": self.attempts + 1,
+                    "last_error": False,
+                    "warnings": "\n".join(str(warning) for warning in call["warnings"]) or False,
+                    "call_record_id": record.id,
+                }
+            )
         except Exception as error:
-            if self._is_transient(error) and not self._is_last_attempt():
+            if isinstance(error, TRANSIENT_ERRORS) and not last_try:
                 if isinstance(error, RetryableJobError):
                     raise
                 raise RetryableJobError(str(error)) from error
-            _logger.warning("MCUBE event %s failed: %s", self.id, error, exc_info=not self._is_transient(error))
-            self.write({"state": "failed", "attempts": self.attempts + 1, "last_error": self._error_text(error)})
-            return
-        self.write({"state": "done", "attempts": self.attempts + 1, "last_error": False, "call_record_id": record.id})
-
-    @api.model
-    def _is_transient(self, error):
-        if isinstance(error, RetryableJobError):
-            return True
-        return isinstance(error, psycopg2.OperationalError) and error.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY
+            self._fail(error)
 
     def _is_last_attempt(self):
-        """On the job's last try a transient error must fail the event, or it would stay
-        pending forever once queue_job gives up."""
+        """On the job's last try a transient error must end the run, or the event would
+        stay pending until the lost-job cron once queue_job gives up."""
         uuid = self.env.context.get("job_uuid")
         job = uuid and self.env["queue.job"].sudo().search([("uuid", "=", uuid)], limit=1)
         return bool(job and job.max_retries and job.retry + 1 >= job.max_retries)
+
+    def _fail(self, error):
+        """A failed run: enqueued again after a growing delay while automatic retries
+        remain, then failed, for an administrator to see. A payload that cannot be read
+        fails at once: reading it again gives the same error. When the connection is gone
+        this write fails too: the job then fails, and the lost-job cron takes over."""
+        self.ensure_one()
+        transient = isinstance(error, TRANSIENT_ERRORS)
+        _logger.warning("MCUBE event %s failed: %s", self.id, error, exc_info=not transient)
+        vals = {"attempts": self.attempts + 1, "last_error": self._error_text(error)}
+        if isinstance(error, PayloadError) or not self._schedule_auto_retry(vals):
+            self.write({**vals, "state": "failed"})
+
+    def _schedule_auto_retry(self, vals):
+        """Write vals and enqueue the next automatic retry; False when none remains."""
+        if self.auto_retries >= len(AUTO_RETRY_DELAYS):
+            return False
+        delay = AUTO_RETRY_DELAYS[self.auto_retries]
+        self.write({**vals, "state": "pending", "auto_retries": self.auto_retries + 1})
+        self._enqueue(eta=delay)
+        return True
 
     @api.model
     def _error_text(self, error):
@@ -152,9 +256,23 @@ class McubeEvent(models.Model):
         return f"{type(error).__name__}: {message}"
 
     def action_retry(self):
-        """Re-enqueue failed events (button and list action of the Failed events view). The
-        job runs as superuser like the webhook's, whoever presses the button."""
-        failed = self.filtered(lambda event: event.state == "failed")
+        """Re-enqueue failed events (button and list action of the Failed events view).
+        Events are read-only, even for sales managers: the group is checked here and the
+        job runs as superuser like the webhook's. A payload that no longer gives the
+        event's call id (changed in the database) is refused, not processed."""
+        if not (self.env.su or self.env.user.has_group("sales_team.group_sale_manager")):
+            raise AccessError(_("Only sales managers can retry MCUBE events."))
+        self.check_access_rule("read")
+        failed = self.sudo().filtered(lambda event: event.state == "failed")
+        for event in failed:
+            try:
+                call_id = event._parsed()["call_id"]
+            except PayloadError:
+                call_id = False
+            if call_id != event.call_id:
+                raise UserError(
+                    _("The payload of event %s does not give its call id any more: it cannot be retried.", event.id)
+                )
         failed.write({"state": "pending"})
         failed.with_user(SUPERUSER_ID)._enqueue()
 
@@ -162,7 +280,8 @@ class McubeEvent(models.Model):
     def _cron_fail_lost_events(self):
         """Safety net behind queue_job's own requeue of dead jobs: an event still pending
         long after it arrived, with no live job, had its job fail, get cancelled or vanish.
-        Mark it failed so it shows in Failed events with its Retry button."""
+        Enqueue it again while automatic retries remain, else mark it failed so it shows
+        in Failed events with its Retry button."""
         candidates = self.search(
             [("state", "=", "pending"), ("received_at", "<", fields.Datetime.now() - LOST_JOB_DELAY)]
         )
@@ -180,11 +299,16 @@ class McubeEvent(models.Model):
             .mapped("identity_key")
         )
         lost = candidates.filtered(lambda event: event._job_identity_key() not in live_keys)
-        lost.write(
-            {
-                "state": "failed",
-                "last_error": _("The processing job ended without processing this event (failed, cancelled or lost)."),
-            }
-        )
+        error = _("The processing job ended without processing this event (failed, cancelled or lost).")
+        failed = self.browse()
+        for event in lost:
+            if not event._schedule_auto_retry({"last_error": error}):
+                failed |= event
+        failed.write({"state": "failed", "last_error": error})
         if lost:
-            _logger.warning("MCUBE: %s pending event(s) had no live job and were marked failed", len(lost))
+            _logger.warning(
+                "MCUBE: %s pending event(s) had no live job: %s enqueued again, %s failed",
+                len(lost),
+                len(lost - failed),
+                len(failed),
+            )

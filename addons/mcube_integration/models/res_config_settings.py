@@ -56,7 +56,11 @@ class ResConfigSettings(models.TransientModel):
         help="MCUBE sends local times without an offset.",
     )
 
+    @api.depends("company_id")
     def _compute_mcube_webhook_url(self):
+        """The settings form starts with an onchange that sets every field without a
+        default to False and computes only the dependents of the fields that have one:
+        without a dependency (company_id has a default) the URL would stay empty."""
         base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
         for settings in self:
             settings.mcube_webhook_url = base_url.rstrip("/") + WEBHOOK_PATH

@@ -54,12 +54,14 @@ class McubeCase:
         cls.Event = cls.env["mcube.event"]
         cls.CallRecord = cls.env["mcube.call.record"]
 
+    def store(self, payload, content_type="application/json"):
+        """Store a delivery as the webhook does (JSON body); return (event, outcome)."""
+        return self.Event._ingest(parse(payload), json.dumps(payload), content_type, {}, "127.0.0.1")
+
     def ingest(self, payload, content_type="application/json"):
         """Store a delivery as the webhook does and run its job; return the event."""
-        body = json.dumps(payload)
-        call = parse(payload)
         with trap_jobs() as trap:
-            event, _created = self.Event._ingest(call["call_id"], call["phase"], body, content_type, {}, "127.0.0.1")
+            event, _outcome = self.store(payload, content_type)
             trap.perform_enqueued_jobs()
         event.invalidate_recordset()
         return event

@@ -5,7 +5,7 @@ from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools.translate import code_translations
 
-from ..tools.payload import PayloadError, body_kind, decode, parse
+from ..tools.payload import PayloadError, body_kind, decode, given_fields, parse
 from .common import sample
 
 
@@ -95,13 +95,51 @@ class TestPayload(TransactionCase):
             ({"callid": "X", "answeredtime": 1.5}, "answeredtime"),
             ({"callid": "X", "starttime": "yesterday"}, "starttime"),
             ({"CallSessionId": "X", "CallDuration": "1:99"}, "CallDuration"),
-            ({"callid": "X", "agentname": "a\x00b"}, "agentname"),
+            ({"callid": "X", "answeredtime": "\u00b2"}, "answeredtime"),
+            ({"callid": "X", "answeredtime": "1:60"}, "answeredtime"),
+            ({"callid": "a\x00b"}, "callid"),
+            ({"callid": "MC-\ud800"}, "callid"),
             ({"callid": "X" * 129}, "callid"),
         ]
         for data, field in cases:
             with self.assertRaises(ValidationError, msg=field) as caught:
                 parse(data)
             self.assertIn(field, str(caught.exception))
+
+    def test_values_that_cannot_be_stored_are_left_out_with_a_warning(self):
+        """Only the call id refuses a delivery; anything else unstorable is left out."""
+        call = parse(
+            {
+                "callid": "W-1",
+                "agentname": "a\x00b",
+                "groupname": "Sales \udc80",
+                "refid": "r" * 257,
+                "filename": "https://rec.example/" + "x" * 2048,
+                "starttime": "0001-01-01 00:00:00",
+                "endtime": "9999-12-31 23:59:59",
+                "answeredtime": 2**31,
+                "callto": "9876543210",
+            }
+        )
+        self.assertEqual(call["call_id"], "W-1")
+        self.assertEqual(call["customer_number"], "9876543210")
+        for key in ("agent_name", "group_name", "refid", "recording_url", "start_time", "end_time", "duration"):
+            self.assertFalse(call[key], key)
+        self.assertEqual(call["phase"], "start", "an end time that cannot be stored is no end time")
+        warnings = "\n".join(str(warning) for warning in call["warnings"])
+        for field in ("agentname", "groupname", "refid", "filename", "starttime", "endtime", "answeredtime"):
+            self.assertIn(field, warnings)
+        self.assertEqual(len(call["warnings"]), 7)
+        within = parse({"callid": "W-2", "starttime": "1900-01-01 00:00:00", "answeredtime": 2**31 - 1})
+        self.assertEqual((within["start_time"].year, within["duration"], within["warnings"]), (1900, 2**31 - 1, []))
+
+    def test_given_fields(self):
+        self.assertEqual(given_fields(parse({"callid": "G", "agentname": "", "answeredtime": 0})), set())
+        call = parse(sample("inbound_call_start"))
+        self.assertEqual(
+            given_fields(call),
+            {"direction", "customer_number", "virtual_number", "agent_phone", "agent_name", "group_name", "start_time"},
+        )
 
     def test_missing_call_id(self):
         for data in ({}, {"callid": ""}, {"callid": None}, {"callto": "9876543210"}):
@@ -119,6 +157,7 @@ class TestPayload(TransactionCase):
             (b"\xff\xfe", "json", "UTF-8"),
             (b'{"callid": "x"}\x00', "json", "NUL"),
             (b"callid=%ff", "form", "form body is malformed"),
+            (b'{"a": ' + b"[" * 50000 + b"]" * 50000 + b"}", "json", "nested too deeply"),
         ):
             with self.assertRaisesRegex(ValidationError, message):
                 decode(raw, kind)

@@ -1,33 +1,19 @@
 import ast
 from datetime import datetime
-from unittest.mock import patch
 
 import psycopg2
 from lxml import etree
-from psycopg2 import errorcodes
 
 from odoo import fields
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 from .common import AGENT_PHONE, DID, McubeCase, sample
 
 HANGUP = "inbound_answered_hangup"
 START = "inbound_call_start"
-
-
-class SerializationFailure(psycopg2.OperationalError):
-    """What PostgreSQL raises when two jobs touch the same rows (psycopg2 only sets
-    pgcode for errors coming from the server)."""
-
-    pgcode = errorcodes.SERIALIZATION_FAILURE
-
-
-def serialization_failure():
-    return SerializationFailure("could not serialize access due to concurrent update")
 
 
 @tagged("post_install", "-at_install")
@@ -95,9 +81,9 @@ class TestProcessing(McubeCase, TransactionCase):
     def test_replayed_delivery_is_stored_once(self):
         first = self.ingest(sample(HANGUP))
         with trap_jobs() as trap:
-            again, created = self.Event._ingest("MC-20251113-000123", "hangup", "{}", "application/json", {}, "x")
+            again, outcome = self.store(sample(HANGUP, agentname="Someone Else"))
             trap.assert_jobs_count(0)
-        self.assertFalse(created)
+        self.assertEqual(outcome, "duplicate")
         self.assertEqual(again, first)
         self.assertEqual(self.Event.search_count([("call_id", "=", "MC-20251113-000123")]), 1)
 
@@ -112,8 +98,8 @@ class TestProcessing(McubeCase, TransactionCase):
 
     def test_job_is_enqueued_on_the_mcube_channel_with_an_identity(self):
         with trap_jobs() as trap:
-            event, created = self.Event._ingest("J-1", "start", '{"callid": "J-1"}', "application/json", {}, "x")
-            self.assertTrue(created)
+            event, outcome = self.store({"callid": "J-1"})
+            self.assertEqual(outcome, "accepted")
             trap.assert_jobs_count(1)
             trap.assert_enqueued_job(
                 event._process,
@@ -263,70 +249,6 @@ class TestProcessing(McubeCase, TransactionCase):
         self.assertIn("Agent: &lt;script&gt;alert(", note.body)
         self.assertNotIn("<script>", note.body)
         self.assertNotIn("javascript:", note.body)
-
-    def test_transient_error_retries(self):
-        with trap_jobs() as trap:
-            event, _created = self.Event._ingest("E-1", "hangup", '{"callid": "E-1", "endtime": "2025-11-13 10:00:00"}',
-                                                  "application/json", {}, "x")  # fmt: skip
-            failing = patch.object(type(self.CallRecord), "_upsert_from_event", side_effect=serialization_failure())
-            with failing, self.assertRaises(RetryableJobError):
-                trap.perform_enqueued_jobs()
-        self.assertEqual(event.state, "pending")
-
-    @mute_logger("odoo.addons.mcube_integration.models.mcube_event")
-    def test_transient_error_on_the_last_try_fails_the_event(self):
-        last_try = patch.object(type(self.Event), "_is_last_attempt", return_value=True)
-        failing = patch.object(type(self.CallRecord), "_upsert_from_event", side_effect=serialization_failure())
-        with last_try, failing:
-            event = self.ingest({"callid": "E-2", "endtime": "2025-11-13 10:00:00"})
-        self.assertEqual(event.state, "failed")
-        self.assertIn("serialize", event.last_error)
-
-    @mute_logger("odoo.addons.mcube_integration.models.mcube_event")
-    def test_permanent_error_fails_then_retry_succeeds(self):
-        with patch.object(type(self.CallRecord), "_assign", side_effect=ValueError("no lead for you")):
-            event = self.ingest(sample(HANGUP))
-        self.assertEqual(event.state, "failed")
-        self.assertEqual(event.attempts, 1)
-        self.assertEqual(event.last_error, "ValueError: no lead for you")
-        self.assertFalse(self.record_of("MC-20251113-000123"), "a failed run leaves no half-made record")
-        failed_events = self.env.ref("mcube_integration.mcube_event_action_failed")
-        self.assertIn(event, self.Event.search(ast.literal_eval(failed_events.domain)))
-        with trap_jobs() as trap:
-            event.with_user(self.manager).action_retry()
-            trap.assert_jobs_count(1, only=event._process)
-            self.assertEqual(event.state, "pending")
-            trap.perform_enqueued_jobs()
-        self.assertEqual(event.state, "done")
-        self.assertEqual(event.attempts, 2)
-        self.assertFalse(event.last_error)
-        self.assertTrue(event.call_record_id.lead_id)
-
-    @mute_logger("odoo.addons.mcube_integration.models.mcube_event")
-    def test_lost_job_marks_the_event_failed(self):
-        with trap_jobs():
-            stale, _created = self.Event._ingest("L-1", "start", '{"callid": "L-1"}', "application/json", {}, "x")
-            fresh, _created = self.Event._ingest("L-2", "start", '{"callid": "L-2"}', "application/json", {}, "x")
-        self.env.cr.execute(
-            "UPDATE mcube_event SET received_at = received_at - interval '2 hours' WHERE id = %s", [stale.id]
-        )
-        stale.invalidate_recordset()
-        self.Event._cron_fail_lost_events()
-        self.assertEqual(stale.state, "failed")
-        self.assertIn("job", stale.last_error)
-        self.assertEqual(fresh.state, "pending")
-
-    def test_pending_event_with_a_live_job_is_left_alone(self):
-        stale, _created = self.Event._ingest("L-3", "start", '{"callid": "L-3"}', "application/json", {}, "x")
-        self.env.cr.execute(
-            "UPDATE mcube_event SET received_at = received_at - interval '2 hours' WHERE id = %s", [stale.id]
-        )
-        stale.invalidate_recordset()
-        job = self.env["queue.job"].search([("identity_key", "=", f"mcube.event:{stale.id}")])
-        self.assertEqual(job.state, "pending")
-        self.assertEqual(job.channel, "root.mcube")
-        self.Event._cron_fail_lost_events()
-        self.assertEqual(stale.state, "pending")
 
     def test_virtual_number_is_stored_normalized_and_unique(self):
         self.assertEqual(self.salesman_did.mcube_virtual_number, DID)

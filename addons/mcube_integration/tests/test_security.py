@@ -1,4 +1,6 @@
-from odoo.exceptions import AccessError
+import ast
+
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
 from .common import McubeCase, sample
@@ -74,12 +76,77 @@ class TestSecurity(McubeCase, TransactionCase):
                 with self.assertRaises(AccessError, msg=f"{user.login} {records._name}"):
                     records.with_user(user).read(["id"])
 
-    def test_user_sets_their_own_virtual_number_in_preferences(self):
+    def test_salesman_cannot_set_their_own_virtual_number(self):
+        """Whoever owns a DID takes all its calls: a user must not pick one."""
         user = self.salesman_other.with_user(self.salesman_other)
-        self.assertIn("mcube_virtual_number", user.SELF_WRITEABLE_FIELDS)
-        user.write({"mcube_virtual_number": "080-4444-5555"})
-        self.assertEqual(user.read(["mcube_virtual_number"])[0]["mcube_virtual_number"], "+918044445555")
+        self.assertNotIn("mcube_virtual_number", user.SELF_WRITEABLE_FIELDS)
+        self.assertIn("mcube_virtual_number", user.SELF_READABLE_FIELDS)
+        self.assertEqual(self.salesman_did.with_user(self.salesman_did).read(["mcube_virtual_number"])[0]
+                         ["mcube_virtual_number"], "+918045678901")  # fmt: skip
+        for target in (self.salesman_other, self.salesman_agent):
+            with self.assertRaises(AccessError):
+                target.with_user(self.salesman_other).write({"mcube_virtual_number": "080-4444-5555"})
+        self.assertFalse(self.salesman_other.mcube_virtual_number)
+
+    def test_sales_manager_sets_anyones_virtual_number_and_nothing_else(self):
+        self.salesman_other.with_user(self.manager).write({"mcube_virtual_number": "080-4444-5555"})
+        self.assertEqual(self.salesman_other.mcube_virtual_number, "+918044445555")
+        self.manager.with_user(self.manager).write({"mcube_virtual_number": "080-4444-6666"})
+        self.assertEqual(self.manager.mcube_virtual_number, "+918044446666")
         with self.assertRaises(AccessError):
-            self.salesman_agent.with_user(self.salesman_other).write({"mcube_virtual_number": "08044446666"})
+            self.salesman_other.with_user(self.manager).write({"mcube_virtual_number": False, "name": "Renamed"})
+        with self.assertRaises(AccessError):
+            self.portal.with_user(self.manager).write({"mcube_virtual_number": "080-4444-7777"})
+        with self.assertRaises(AccessError):
+            self.salesman_other.with_user(self.all_leads).write({"mcube_virtual_number": "080-4444-8888"})
+
+    def test_sales_manager_edits_numbers_in_the_mcube_numbers_list(self):
+        action = self.env.ref("mcube_integration.res_users_action_mcube_numbers")
+        menu = self.env.ref("mcube_integration.mcube_integration_menu_numbers")
+        self.assertEqual(menu.action, action)
+        self.assertIn(self.env.ref("sales_team.group_sale_manager"), menu.groups_id)
+        users = self.env["res.users"].with_user(self.manager)
+        arch = users.get_views([(action.view_id.id, "list")])["views"]["list"]["arch"]
+        self.assertIn('editable="bottom"', arch)
+        self.assertNotIn('edit="False"', arch)
+        self.assertIn(self.salesman_other, users.search(ast.literal_eval(action.domain)))
+        self.assertNotIn(self.portal, users.search(ast.literal_eval(action.domain)))
+
+    def test_admin_sets_virtual_numbers(self):
         self.salesman_agent.with_user(self.admin).write({"mcube_virtual_number": "08044446666"})
         self.assertEqual(self.salesman_agent.mcube_virtual_number, "+918044446666")
+        user_form = self.env.ref("base.view_users_form")
+        arch = self.env["res.users"].get_views([(user_form.id, "form")])["views"]["form"]["arch"]
+        self.assertIn('name="mcube_virtual_number"', arch)
+
+    def test_events_are_read_only_evidence(self):
+        event = self.events[0]
+        for user in (self.manager, self.admin):
+            with self.assertRaises(AccessError, msg=user.login):
+                event.with_user(user).write({"payload": '{"callid": "FORGED"}'})
+        for vals in ({"payload": "{}"}, {"call_id": "FORGED"}, {"phase": "start"}, {"headers": "{}"}):
+            with self.assertRaises(AccessError, msg=vals):
+                event.sudo().write(vals)
+        with self.assertRaises(AccessError):
+            self.Event.with_user(self.manager).create({"call_id": "FORGED", "phase": "start"})
+
+    def test_retry_refuses_a_payload_whose_call_id_changed(self):
+        event = self.events[0]
+        self.env.cr.execute(
+            "UPDATE mcube_event SET state = 'failed', payload = '{\"callid\": \"OTHER\"}' WHERE id = %s", [event.id]
+        )
+        event.invalidate_recordset()
+        with self.assertRaisesRegex(UserError, "call id"):
+            event.with_user(self.manager).action_retry()
+        self.assertEqual(event.state, "failed")
+
+    def test_missed_call_note_escapes_a_crafted_number(self):
+        crafted = '+91<a href="https://evil.example/">call me</a>'
+        self.ingest(sample("inbound_answered_hangup", callid="CRAFT-1", callto=crafted, dialstatus="NoAnswer"))
+        record = self.record_of("CRAFT-1")
+        activity = record.lead_id.activity_ids
+        self.assertEqual(len(activity), 1)
+        self.assertNotIn("<a", activity.note)
+        self.assertIn("&lt;a href=", activity.note)
+        note = record.lead_id.message_ids.filtered(lambda m: "CRAFT-1" in (m.body or ""))
+        self.assertNotIn('<a href="https://evil.example', note.body)

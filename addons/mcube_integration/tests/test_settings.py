@@ -52,6 +52,14 @@ class TestSettings(McubeCase, TransactionCase):
             self.env["res.config.settings"].create({}).mcube_webhook_url, "https://crm.example.com/mcube/webhook"
         )
 
+    def test_webhook_url_in_the_settings_form(self):
+        """The form opens with an onchange, where a compute without dependencies is
+        never run: the URL field was empty, and the Copy button copied nothing."""
+        self.env["ir.config_parameter"].sudo().set_param("web.base.url", "https://crm.example.com")
+        spec = {"company_id": {}, "mcube_webhook_url": {}, "mcube_webhook_token": {}}
+        values = self.env["res.config.settings"].onchange({}, [], spec)["value"]
+        self.assertEqual(values["mcube_webhook_url"], "https://crm.example.com/mcube/webhook")
+
     def test_bad_allow_list_is_refused(self):
         for value in ("10.0.0.0/33", "example.com", "10.0.0.1, nope"):
             with self.assertRaisesRegex(ValidationError, re.escape(value.split(", ")[-1])):

@@ -142,6 +142,9 @@ class TestWebhook(McubeCase, HttpCase):
             (json.dumps({"callid": "MC-1", "answeredtime": "soon"}), "answeredtime"),
             (json.dumps({"callid": "MC-1", "starttime": "13/11/2025"}), "starttime"),
             (json.dumps({"callid": "MC-1", "agentname": {"first": "Priya"}}), "agentname"),
+            (json.dumps({"callid": "MC-\ud800"}), "callid"),
+            (json.dumps({"callid": "MC-1", "answeredtime": "\u00b2"}), "answeredtime"),
+            ('{"callid": "MC-1", "x": ' + "[" * 30000 + "]" * 30000 + "}", "nested too deeply"),
             (b"\xff\xfe{}", "UTF-8"),
         ]
         for body, message in cases:

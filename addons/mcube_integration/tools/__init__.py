@@ -1,3 +1,4 @@
+from . import body
 from . import log_filter
 from . import networks
 from . import payload

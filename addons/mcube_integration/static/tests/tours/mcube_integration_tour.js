@@ -54,3 +54,72 @@ registry.category("web_tour.tours").add("mcube_integration_call_records", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("mcube_integration_settings", {
+    test: true,
+    url: "/web",
+    steps: () => [
+        stepUtils.showAppsMenuItem(),
+        {
+            content: "Open CRM",
+            trigger: '.o_app[data-menu-xmlid="crm.crm_menu_root"]',
+        },
+        {
+            content: "Open the CRM configuration menu",
+            trigger: '.o_menu_sections button:contains("Configuration")',
+        },
+        {
+            content: "Open the settings",
+            trigger: '.dropdown-item[data-menu-xmlid="crm.crm_config_settings_menu"]',
+        },
+        {
+            content: "The MCUBE block shows the webhook URL to give MCUBE",
+            trigger:
+                '.app_settings_block[data-key="crm"] .o_field_CopyClipboardChar[name="mcube_webhook_url"]:contains("/mcube/webhook")',
+            isCheck: true,
+        },
+        {
+            content: "with a button to copy it",
+            trigger: '.o_field_CopyClipboardChar[name="mcube_webhook_url"] .o_clipboard_button',
+            isCheck: true,
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("mcube_integration_numbers", {
+    test: true,
+    url: "/web",
+    steps: () => [
+        stepUtils.showAppsMenuItem(),
+        {
+            content: "Open CRM",
+            trigger: '.o_app[data-menu-xmlid="crm.crm_menu_root"]',
+        },
+        {
+            content: "Open the CRM configuration menu",
+            trigger: '.o_menu_sections button:contains("Configuration")',
+        },
+        {
+            content: "Open the MCUBE numbers",
+            trigger: '.dropdown-item[data-menu-xmlid="mcube_integration.mcube_integration_menu_numbers"]',
+        },
+        {
+            content: "Edit the number of a salesperson",
+            trigger: '.o_data_row:has(td[name="name"]:contains("Otto Other")) td[name="mcube_virtual_number"]',
+        },
+        {
+            content: "Type the number as MCUBE shows it",
+            trigger: '.o_selected_row td[name="mcube_virtual_number"] input',
+            run: "text 080 4444 5555",
+        },
+        {
+            content: "Save by leaving the row (the Save button may sit in a collapsed menu)",
+            trigger: '.o_data_row:has(td[name="name"]:contains("Priya Agent")) td[name="login"]',
+        },
+        {
+            content: "The number is stored in E.164",
+            trigger: '.o_data_row:has(td[name="name"]:contains("Otto Other")) td[name="mcube_virtual_number"]:contains("+918044445555")',
+            isCheck: true,
+        },
+    ],
+});
