@@ -29,6 +29,12 @@ OPTION_FLAGS = (
     "attempt_window_days",
 )
 
+# Calling hours, in the contact's own time zone, as hours of the day (float_time).
+CALLING_START_PARAM = "cold_call_dialer.calling_hours_start"
+CALLING_END_PARAM = "cold_call_dialer.calling_hours_end"
+DEFAULT_CALLING_START = 9.0
+DEFAULT_CALLING_END = 19.0
+
 HOLD_MINUTES_PARAM = "cold_call_dialer.hold_minutes"
 DEFAULT_HOLD_MINUTES = 15
 # Contacts a rep may hold open at once: the one on screen and the ones prefetched after it.
@@ -37,7 +43,6 @@ OPEN_HOLDS_PER_REP = 3
 PAGE_SIZES = (25, 50, 100, 200)
 DEFAULT_PAGE_SIZE = 50
 PREVIEW_SIZE = 5
-PAGE_ORDER = "name, id"
 # The list screen counts up to this many contacts per list ("1000+"): exact counts of every list
 # would scan the whole address book once per list. Pages and previews count exactly.
 COUNT_CAP = 1000

@@ -10,7 +10,6 @@ from ..const import (
     DEFAULT_PAGE_SIZE,
     MAX_DURATION,
     NEVER_CALLED,
-    PAGE_ORDER,
     PAGE_SIZES,
     PREVIEW_SIZE,
 )
@@ -98,16 +97,17 @@ class ColdCallDialer(models.AbstractModel):
         return result
 
     @api.model
-    def open_contact(self, partner_ids, release_partner_id=False, keep_on_failure=False):
+    def open_contact(self, partner_ids, release_partner_id=False, keep_on_failure=False, on_purpose=False):
         """Open the first of ``partner_ids`` that is still callable and not held by another rep.
 
         Used for Skip, Previous and picking a contact in the list. Returns the contact card as
         ``current`` (False when none is free) and the contacts passed over with the reason.
         ``release_partner_id`` (the contact the rep leaves) is given back to the other reps,
         unless ``keep_on_failure`` and no contact could be opened: the rep then stays on it.
+        A contact still waiting after its last call is only opened ``on_purpose`` (picked by the rep).
         """
         self._check_dialer_user()
-        current, skipped = self._open_first_available(partner_ids, self._options())
+        current, skipped = self._open_first_available(partner_ids, self._options(), include_waiting=on_purpose)
         leaving = release_partner_id and (not current or current["contact"]["id"] != release_partner_id)
         if leaving and (current or not keep_on_failure):
             self._release(release_partner_id)
@@ -260,15 +260,11 @@ class ColdCallDialer(models.AbstractModel):
                     counts = Partner._cold_call_count(domain, options)
             except FILTER_ERRORS as error:
                 raise UserError(self.env["ir.filters"]._describe_eval_error(error)) from error
-        total, skipped = counts
+        total, skipped, waiting = counts
         pages = max(1, math.ceil(total / limit))
         page = min(page, pages)
-        partners = Partner.search_fetch(
-            expression.AND([domain, Partner._cold_call_callable_domain(options)]),
-            Partner._cold_call_fields(options),
-            offset=(page - 1) * limit,
-            limit=limit,
-            order=PAGE_ORDER,
+        partners = Partner._cold_call_page(
+            expression.AND([domain, Partner._cold_call_callable_domain(options)]), (page - 1) * limit, limit
         )
         return {
             "list": {"key": list_key, "name": name},
@@ -278,6 +274,7 @@ class ColdCallDialer(models.AbstractModel):
             "pages": pages,
             "page_size": limit,
             "skipped_no_phone": skipped,
+            "waiting": waiting,
         }
 
     # ------------------------------------------------------------------
@@ -285,22 +282,25 @@ class ColdCallDialer(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _open_first_available(self, partner_ids, options):
+    def _open_first_available(self, partner_ids, options, include_waiting=False):
         """Hold and return the card of the first candidate still callable and free, and the
-        candidates passed over as ``{"id", "reason": "unavailable" | "held", "held_by"}``."""
+        candidates passed over as ``{"id", "reason": "unavailable" | "waiting" | "held", "held_by"}``."""
         ids = self._check_ids(partner_ids)
         if not ids:
             return False, []
         Partner = self.env["res.partner"]
         Hold = self.env["cold.call.hold"]
-        callable_ids = set(
-            Partner._search(expression.AND([[("id", "in", ids)], Partner._cold_call_callable_domain(options)]))
+        domain = expression.AND([[("id", "in", ids)], Partner._cold_call_callable_domain(options)])
+        callable_ids = set(Partner._search(domain))
+        ready_ids = (
+            callable_ids if include_waiting else set(Partner._search(domain + Partner._cold_call_ready_domain()))
         )
         holds = Hold._active_by_partner(ids)
         skipped = []
         for partner_id in ids:
-            if partner_id not in callable_ids:
-                skipped.append({"id": partner_id, "reason": "unavailable", "held_by": False})
+            if partner_id not in ready_ids:
+                reason = "waiting" if partner_id in callable_ids else "unavailable"
+                skipped.append({"id": partner_id, "reason": reason, "held_by": False})
                 continue
             hold = holds.get(partner_id)
             if (hold and hold.user_id.id != self.env.uid) or not Hold._acquire(partner_id):
@@ -357,11 +357,12 @@ class ColdCallDialer(models.AbstractModel):
 
     @api.model
     def _check_counts(self, counts):
-        """(total, skipped) the screen already has for this list, or None to count again."""
+        """(total, skipped, waiting) the screen already has for this list, or None to count again."""
         if counts is None or counts is False:
             return None
-        values = (counts.get("total"), counts.get("skipped_no_phone")) if isinstance(counts, dict) else ()
-        if len(values) != 2 or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in values):
+        keys = ("total", "skipped_no_phone", "waiting")
+        values = tuple(counts.get(key) for key in keys) if isinstance(counts, dict) else ()
+        if len(values) != 3 or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in values):
             raise ValidationError(_("The list counts sent back are not valid: reload the list."))
         return values
 

@@ -1,7 +1,15 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..const import DEFAULT_HOLD_MINUTES, HOLD_MINUTES_PARAM, STATUS_FIELD
+from ..const import (
+    CALLING_END_PARAM,
+    CALLING_START_PARAM,
+    DEFAULT_CALLING_END,
+    DEFAULT_CALLING_START,
+    DEFAULT_HOLD_MINUTES,
+    HOLD_MINUTES_PARAM,
+    STATUS_FIELD,
+)
 
 
 class ResConfigSettings(models.TransientModel):
@@ -12,6 +20,16 @@ class ResConfigSettings(models.TransientModel):
         config_parameter=HOLD_MINUTES_PARAM,
         default=DEFAULT_HOLD_MINUTES,
         help="How long a contact opened by a sales rep is kept away from the other reps working the same list.",
+    )
+    cold_call_hours_start = fields.Float(
+        "Calling Hours From",
+        config_parameter=CALLING_START_PARAM,
+        default=DEFAULT_CALLING_START,
+        help="In each contact's own time zone (its time zone, else its country's, else the company's). "
+        "Contacts outside their calling hours come last in the Dialer and are marked.",
+    )
+    cold_call_hours_end = fields.Float(
+        "Calling Hours To", config_parameter=CALLING_END_PARAM, default=DEFAULT_CALLING_END
     )
     cold_call_status_field_exists = fields.Boolean(compute="_compute_cold_call_status_field")
     cold_call_status_option_count = fields.Integer(compute="_compute_cold_call_status_field")
@@ -27,6 +45,8 @@ class ResConfigSettings(models.TransientModel):
     def set_values(self):
         if any(settings.cold_call_hold_minutes < 1 for settings in self):
             raise ValidationError(_("The hold time must be at least one minute."))
+        if any(not 0 <= s.cold_call_hours_start < s.cold_call_hours_end <= 24 for s in self):
+            raise ValidationError(_("The calling hours must start before they end, within the day."))
         return super().set_values()
 
     def action_create_cold_call_status_field(self):

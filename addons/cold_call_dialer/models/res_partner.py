@@ -1,16 +1,20 @@
-import functools
+import datetime
 
-import phonenumbers
+import pytz
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import SQL
 from odoo.tools.sql import column_exists, create_column
 
-from odoo.addons.phone_validation.tools import phone_validation
-
-from ..const import STATUS_FIELD
+from ..const import (
+    CALLING_END_PARAM,
+    CALLING_START_PARAM,
+    DEFAULT_CALLING_END,
+    DEFAULT_CALLING_START,
+    STATUS_FIELD,
+)
+from ..tools.phone import phone_formats
 
 ROW_FIELDS = [
     "name",
@@ -22,37 +26,11 @@ ROW_FIELDS = [
     "country_id",
     "cold_call_last_date",
     "cold_call_last_outcome",
+    "cold_call_next_at",
+    "cold_call_tz",
 ]
 HAS_PHONE_DOMAIN = ["|", ("phone", "!=", False), ("mobile", "!=", False)]
 NO_PHONE_DOMAIN = [("phone", "=", False), ("mobile", "=", False)]
-
-
-@functools.lru_cache(maxsize=4096)
-def phone_formats(number, country_code, country_phone_code):
-    """(number to show, number to dial) of a typed phone number, through phone_validation.
-
-    One fallback for numbers it rejects (a new or reserved range): shown as typed, dialled in
-    E.164 when phonenumbers finds the length possible, else as the digits typed. Cached: a page
-    shows the same numbers again and again, and parsing them is most of the cost of a page.
-    """
-    try:
-        return (
-            phone_validation.phone_format(number, country_code, country_phone_code, "INTERNATIONAL"),
-            phone_validation.phone_format(number, country_code, country_phone_code, "E164"),
-        )
-    except UserError:
-        return number, _possible_e164(number, country_code)
-
-
-def _possible_e164(number, country_code):
-    """The fallback of ``phone_formats``: E.164 of a number of possible length, else its digits."""
-    try:
-        parsed = phonenumbers.parse(number, country_code or None)
-    except phonenumbers.NumberParseException:
-        parsed = None
-    if parsed is not None and phonenumbers.is_possible_number(parsed):
-        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-    return "".join(char for char in number if char.isdigit() or char == "+") or False
 
 
 class ResPartner(models.Model):
@@ -68,6 +46,19 @@ class ResPartner(models.Model):
     cold_call_last_outcome = fields.Char(
         "Last Cold Call Outcome", compute="_compute_cold_call_last", store=True, readonly=True, copy=False
     )
+    cold_call_next_at = fields.Datetime(
+        "Call Again From",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Set by the last call's outcome (retry wait, attempts cap): the Dialer does not offer the contact before.",
+    )
+    cold_call_tz = fields.Char(
+        "Calling Time Zone",
+        compute="_compute_cold_call_tz",
+        store=True,
+        help="The contact's time zone, else its country's main one: calling hours apply in it.",
+    )
 
     def _auto_init(self):
         """Create the last-call columns empty: computing them one contact at a time would slow down
@@ -75,7 +66,28 @@ class ResPartner(models.Model):
         for name, sql_type in (("cold_call_last_date", "timestamp"), ("cold_call_last_outcome", "varchar")):
             if not column_exists(self.env.cr, self._table, name):
                 create_column(self.env.cr, self._table, name, sql_type)
+        if not column_exists(self.env.cr, self._table, "cold_call_tz"):
+            # Filled in one statement rather than computed contact by contact, for the same reason.
+            create_column(self.env.cr, self._table, "cold_call_tz", "varchar")
+            zones = SQL(", ").join(SQL("(%s, %s)", code, tzs[0]) for code, tzs in pytz.country_timezones.items())
+            self.env.cr.execute(
+                SQL(
+                    """UPDATE res_partner p SET cold_call_tz = COALESCE(p.tz, z.tz)
+                         FROM res_country c, (VALUES %s) AS z(code, tz)
+                        WHERE c.id = p.country_id AND z.code = c.code""",
+                    zones,
+                )
+            )
+            self.env.cr.execute(
+                "UPDATE res_partner SET cold_call_tz = tz WHERE cold_call_tz IS NULL AND tz IS NOT NULL"
+            )
         return super()._auto_init()
+
+    @api.depends("tz", "country_id")
+    def _compute_cold_call_tz(self):
+        for partner in self:
+            country_zones = pytz.country_timezones.get(partner.country_id.code or "", [False])
+            partner.cold_call_tz = partner.tz or country_zones[0]
 
     @api.depends("cold_call_log_ids.call_date", "cold_call_log_ids.status_label")
     def _compute_cold_call_last(self):
@@ -118,27 +130,90 @@ class ResPartner(models.Model):
         return expression.AND([HAS_PHONE_DOMAIN, [(STATUS_FIELD, "not in", do_not_call)]])
 
     @api.model
+    def _cold_call_ready_domain(self):
+        """Contacts whose last outcome's wait (retry, attempts cap) is over."""
+        return ["|", ("cold_call_next_at", "=", False), ("cold_call_next_at", "<=", fields.Datetime.now())]
+
+    @api.model
     def _cold_call_count(self, domain, options):
-        """(contacts to offer, contacts without a phone) matching ``domain``, in one scan of the table."""
-        self.flush_model(["phone", "mobile", *([STATUS_FIELD] if options else [])])
+        """(contacts to call, contacts without a phone, contacts waiting) matching ``domain``, in one
+        scan of the table. Contacts to call include the waiting ones, which pages show last."""
+        self.flush_model(["phone", "mobile", "cold_call_next_at", *([STATUS_FIELD] if options else [])])
         query = self._search(domain)
         if query.is_empty():
-            return 0, 0
+            return 0, 0, 0
         callable_where = self._where_calc(self._cold_call_callable_domain(options), active_test=False).where_clause
         no_phone_where = self._where_calc(NO_PHONE_DOMAIN, active_test=False).where_clause
         self.env.cr.execute(
             query.select(
                 SQL("COUNT(*) FILTER (WHERE %s)", callable_where),
                 SQL("COUNT(*) FILTER (WHERE %s)", no_phone_where),
+                SQL("COUNT(*) FILTER (WHERE %s AND %s)", callable_where, self._cold_call_waiting_sql()),
             )
         )
         return tuple(self.env.cr.fetchone())
+
+    @api.model
+    def _cold_call_waiting_sql(self):
+        return SQL(
+            "(%s IS NOT NULL AND %s > %s)",
+            SQL.identifier(self._table, "cold_call_next_at"),
+            SQL.identifier(self._table, "cold_call_next_at"),
+            fields.Datetime.now(),
+        )
+
+    @api.model
+    def _cold_call_hours(self):
+        """(start, end) of the calling hours, as times of day."""
+        params = self.env["ir.config_parameter"].sudo()
+
+        def as_time(param, default):
+            try:
+                hours = min(max(float(params.get_param(param) or default), 0.0), 24.0)
+            except ValueError:
+                hours = default
+            minutes = min(round(hours * 60), 24 * 60 - 1)
+            return datetime.time(minutes // 60, minutes % 60)
+
+        return as_time(CALLING_START_PARAM, DEFAULT_CALLING_START), as_time(CALLING_END_PARAM, DEFAULT_CALLING_END)
+
+    @api.model
+    def _cold_call_page(self, domain, offset, limit):
+        """A page of the contacts matching ``domain``: those free to call first, then those outside
+        their calling hours, then those still waiting; by name within each group."""
+        start, end = self._cold_call_hours()
+        local_time = SQL(
+            "(%s::timestamp AT TIME ZONE 'UTC' AT TIME ZONE COALESCE(%s, %s))::time",
+            fields.Datetime.now(),
+            SQL.identifier(self._table, "cold_call_tz"),
+            self._cold_call_company_tz(),
+        )
+        self.flush_model(["name", "cold_call_tz", "cold_call_next_at"])
+        query = self._search(domain)
+        query.order = SQL(
+            "%s, (%s NOT BETWEEN %s AND %s), %s, %s",
+            self._cold_call_waiting_sql(),
+            local_time,
+            start,
+            end,
+            SQL.identifier(self._table, "name"),
+            SQL.identifier(self._table, "id"),
+        )
+        query.offset, query.limit = offset, limit
+        return self.browse(query.get_result_ids())
+
+    @api.model
+    def _cold_call_company_tz(self):
+        return self.env.company.partner_id.tz or self.env.user.tz or "UTC"
 
     def _cold_call_rows(self, options):
         """What the Dialer shows of each contact, in a handful of queries whatever the count."""
         labels = {option["value"]: option["label"] for option in options}
         holds = self.env["cold.call.hold"]._active_by_partner(self.ids)
         default_country = self.env.company.country_id
+        now = fields.Datetime.now()
+        start, end = self._cold_call_hours()
+        company_tz = self._cold_call_company_tz()
         rows = []
         for partner in self:
             country = partner.country_id or default_country
@@ -162,9 +237,18 @@ class ResPartner(models.Model):
                     "last_call_date": fields.Datetime.to_string(partner.cold_call_last_date),
                     "last_call_outcome": partner.cold_call_last_outcome or False,
                     "held_by": hold.user_id.name if hold and hold.user_id.id != self.env.uid else False,
+                    "waiting_until": fields.Datetime.to_string(partner.cold_call_next_at)
+                    if partner.cold_call_next_at and partner.cold_call_next_at > now
+                    else False,
+                    **partner._cold_call_local_time(now, start, end, company_tz),
                 }
             )
         return rows
+
+    def _cold_call_local_time(self, now, start, end, company_tz):
+        """The contact's local time ("HH:MM") and whether it is outside the calling hours."""
+        local = pytz.utc.localize(now).astimezone(pytz.timezone(self.cold_call_tz or company_tz))
+        return {"local_time": local.strftime("%H:%M"), "outside_hours": not start <= local.time() <= end}
 
     @api.model
     def _cold_call_phone_formats(self, number, country):
@@ -219,8 +303,10 @@ class ResPartner(models.Model):
         call_date = fields.Datetime.now()
         note_body = Log._note_body(option, duration, call_date, note)
         with self.env.cr.savepoint():
+            values = {"cold_call_next_at": self._cold_call_next_at(option, call_date)}
             if option:
-                self.write({STATUS_FIELD: option["value"]})
+                values[STATUS_FIELD] = option["value"]
+            self.write(values)
             self.message_post(body=note_body, message_type="comment", subtype_xmlid="mail.mt_note")
             follow_up = next_steps.get("follow_up")
             if follow_up:
@@ -256,3 +342,30 @@ class ResPartner(models.Model):
             )
             self.env["cold.call.hold"]._acquire(self.id, logged=True)
         return log.sudo(False)
+
+    def _cold_call_next_at(self, option, call_date):
+        """When the contact may be offered again after a call with ``option``: after its retry
+        wait, and once an attempts cap is reached, when the oldest counted attempt leaves the
+        window. False: at once."""
+        self.ensure_one()
+        if not option:
+            return False
+        waits = []
+        if option["retry_hours"] > 0:
+            waits.append(call_date + datetime.timedelta(hours=option["retry_hours"]))
+        if option["max_attempts"] > 0:
+            window = datetime.timedelta(days=max(option["attempt_window_days"], 1))
+            earlier = (
+                self.env["cold.call.log"]
+                .sudo()
+                .search_fetch(
+                    [("partner_id", "=", self.id), ("call_date", ">", call_date - window)],
+                    ["call_date"],
+                    order="call_date desc, id desc",
+                    limit=option["max_attempts"] - 1,
+                )
+            )
+            if len(earlier) + 1 >= option["max_attempts"]:
+                oldest = earlier[-1].call_date if earlier else call_date
+                waits.append(oldest + window)
+        return max(waits, default=False)

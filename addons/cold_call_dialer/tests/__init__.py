@@ -2,6 +2,7 @@ from . import test_access
 from . import test_filters
 from . import test_holds
 from . import test_install
+from . import test_cadence
 from . import test_log_call
 from . import test_next_steps
 from . import test_page

@@ -38,7 +38,7 @@ class TestPage(DialerCase):
         first = self.dialer().get_page(self.shared_filter.id, 1, 25)
         self.assertEqual((first["total"], first["skipped_no_phone"]), (5, 2))
         self.bravo.phone = False
-        counts = {"total": first["total"], "skipped_no_phone": first["skipped_no_phone"]}
+        counts = {key: first[key] for key in ("total", "skipped_no_phone", "waiting")}
         page = self.dialer().get_page(self.shared_filter.id, 1, 25, counts=counts)
         # The screen's counts are reused; the contacts themselves are read fresh.
         self.assertEqual((page["total"], page["skipped_no_phone"]), (5, 2))
@@ -47,10 +47,10 @@ class TestPage(DialerCase):
         page = self.dialer().get_page(self.shared_filter.id, 1, 25)
         self.assertEqual((page["total"], page["skipped_no_phone"]), (4, 3))
         for counts in (
-            {"total": -1, "skipped_no_phone": 0},
+            {"total": -1, "skipped_no_phone": 0, "waiting": 0},
             {"total": "5"},
             [5, 2],
-            {"total": True, "skipped_no_phone": 0},
+            {"total": True, "skipped_no_phone": 0, "waiting": 0},
         ):
             with self.subTest(counts=counts), self.assertRaises(ValidationError):
                 self.dialer().get_page(self.shared_filter.id, 1, 25, counts=counts)

@@ -20,7 +20,7 @@ import {
     stopCall,
     toggleFollowUp,
 } from "./dialer_state";
-import { markRefreshed, markSkipped, pageRows, rowState } from "./page_rows";
+import { markRefreshed, markSkipped, notOpenedMessage, pageRows, rowState } from "./page_rows";
 
 const MODEL = "cold.call.dialer";
 
@@ -171,6 +171,7 @@ export class DialerModel {
                 pages: result.pages,
                 pageSize: result.page_size,
                 skippedNoPhone: result.skipped_no_phone,
+                waiting: result.waiting,
             };
             this.state.rows = pageRows(result.contacts);
             this.state.screen = "calling";
@@ -185,6 +186,7 @@ export class DialerModel {
         }
         await this._exclusive(async () => {
             const result = await this.orm.call(MODEL, "open_contact", [[contactId]], {
+                on_purpose: true,
                 release_partner_id: this._releasableId(),
                 keep_on_failure: true,
             });
@@ -195,13 +197,7 @@ export class DialerModel {
             }
             const contact = this.contacts.find((c) => c.id === contactId);
             const skipped = (result.skipped || []).find((s) => s.id === contactId);
-            const name = contact ? contact.name : "";
-            this.notification.add(
-                skipped && skipped.reason === "held"
-                    ? _t("%(name)s is held by %(user)s.", { name, user: skipped.held_by })
-                    : _t("%s cannot be called any more.", name),
-                { type: "warning" },
-            );
+            this.notification.add(notOpenedMessage(contact, skipped), { type: "warning" });
         });
     }
 
@@ -219,14 +215,9 @@ export class DialerModel {
             return;
         }
         await this._exclusive(async () => {
-            const result = await this.orm.call(
-                MODEL,
-                "open_contact",
-                [this.pendingIdsAfterCurrent()],
-                {
-                    release_partner_id: currentId,
-                },
-            );
+            const ids = this.pendingIdsAfterCurrent();
+            const kwargs = { release_partner_id: currentId };
+            const result = await this.orm.call(MODEL, "open_contact", [ids], kwargs);
             if (this.rowState(currentId).state === "pending") {
                 this.state.rows[currentId] = { state: "skipped" };
             }
@@ -418,7 +409,7 @@ export class DialerModel {
         ) {
             return false;
         }
-        return { total: page.total, skipped_no_phone: page.skippedNoPhone };
+        return { total: page.total, skipped_no_phone: page.skippedNoPhone, waiting: page.waiting };
     }
 
     /** The contact on screen, when it was opened but not called: give it back to the others. */

@@ -1,17 +1,24 @@
 /** @odoo-module **/
 
+import { _t } from "@web/core/l10n/translation";
+
 /**
  * Where each contact of the page stands, by contact id: "pending" (not in the map), "done"
  * (with its outcome), "skipped", "held" (by another rep) or "unavailable"; ``updated`` marks a
  * contact changed elsewhere since the page was loaded.
  */
 
-/** The row states of a freshly loaded page: every contact pending, but those another rep holds. */
+/**
+ * The row states of a freshly loaded page: every contact pending, but those another rep holds and
+ * those still waiting after their last call (never offered by themselves; the rep may pick one).
+ */
 export function pageRows(contacts) {
     const rows = {};
     for (const contact of contacts) {
         if (contact.held_by) {
             rows[contact.id] = { state: "held", heldBy: contact.held_by };
+        } else if (contact.waiting_until) {
+            rows[contact.id] = { state: "waiting", until: contact.waiting_until };
         }
     }
     return rows;
@@ -60,4 +67,13 @@ export function markRefreshed(rows, contacts, freshRows) {
         rows[contact.id] = next;
     }
     return updated;
+}
+
+/** Why a contact the rep picked could not be opened, from the server's ``skipped`` entry. */
+export function notOpenedMessage(contact, skipped) {
+    const name = contact ? contact.name : "";
+    if (skipped && skipped.reason === "held") {
+        return _t("%(name)s is held by %(user)s.", { name, user: skipped.held_by });
+    }
+    return _t("%s cannot be called any more.", name);
 }

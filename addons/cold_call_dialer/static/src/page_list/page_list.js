@@ -2,6 +2,7 @@
 
 import { _t } from "@web/core/l10n/translation";
 import { Component, useState } from "@odoo/owl";
+import { deserializeDateTime, formatDateTime } from "@web/core/l10n/dates";
 
 function stateBadges() {
     return {
@@ -32,6 +33,21 @@ export class PageList extends Component {
             return {
                 label: _t("held by %s", rowState.heldBy || "?"),
                 className: "text-bg-warning",
+            };
+        }
+        if (rowState.state === "waiting") {
+            const until = contact.waiting_until
+                ? formatDateTime(deserializeDateTime(contact.waiting_until))
+                : "";
+            return {
+                label: _t("waiting until %s", until),
+                className: "text-bg-light border text-muted",
+            };
+        }
+        if (rowState.state === "pending" && contact.outside_hours) {
+            return {
+                label: _t("outside calling hours (%s)", contact.local_time),
+                className: "text-bg-light border text-muted",
             };
         }
         if (rowState.state === "done" && rowState.outcome) {
