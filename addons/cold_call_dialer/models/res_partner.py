@@ -104,6 +104,22 @@ class ResPartner(models.Model):
         for partner in self:
             partner.cold_call_count = counts.get(partner, 0)
 
+    def write(self, vals):
+        result = super().write(vals)
+        if STATUS_FIELD in vals or "cold_call_next_at" in vals:
+            self._cold_call_notify_changed()
+        return result
+
+    def _cold_call_notify_changed(self):
+        """Tell the open Dialers that these contacts changed, so that their pages update without
+        a refresh (see static/src/dialer/live_updates.js). Each Dialer user of the contacts'
+        companies gets the ids; the Dialer re-reads those of its page with its own rights."""
+        reps = self.env.ref("cold_call_dialer.group_cold_call_user").sudo().users
+        companies = self.company_id or self.env.companies
+        reps = reps.filtered(lambda user: not self.company_id or user.company_ids & companies)
+        message = {"ids": self.ids}
+        self.env["bus.bus"]._sendmany([(rep.partner_id, "cold_call_dialer/contacts", message) for rep in reps])
+
     def action_view_cold_calls(self):
         """The calls logged on this contact, from its form's smart button."""
         self.ensure_one()

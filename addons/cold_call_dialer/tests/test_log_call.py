@@ -1,3 +1,4 @@
+import json
 from datetime import date, timedelta
 from unittest.mock import patch
 
@@ -5,6 +6,8 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tests.common import new_test_user
+
+from odoo.addons.bus.models.bus import channel_with_db, json_dump
 
 from .common import DialerCase
 
@@ -216,3 +219,15 @@ class TestLogCall(DialerCase):
         self.shared_filter.unlink()
         result = self.dialer().log_call(self.alpha.id, status="interested", list_key=list_key)
         self.assertEqual(self.env["cold.call.log"].browse(result["log_id"]).list_name, "Deleted saved search")
+
+    def test_the_other_reps_open_dialers_are_told_of_the_change(self):
+        """One rep's save reaches the other reps over the bus, so their pages update by themselves."""
+        self.env["bus.bus"].search([]).unlink()
+        self.dialer().log_call(self.alpha.id, status="interested", list_key="never_called")
+        self.env.flush_all()
+        for rep in (self.rep_two, self.manager):
+            channel = json_dump(channel_with_db(self.env.cr.dbname, rep.partner_id))
+            messages = [json.loads(bus.message) for bus in self.env["bus.bus"].search([("channel", "=", channel)])]
+            self.assertIn(
+                {"type": "cold_call_dialer/contacts", "payload": {"ids": [self.alpha.id]}}, messages, rep.login
+            )

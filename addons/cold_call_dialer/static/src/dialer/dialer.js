@@ -10,6 +10,7 @@ import { CallScreen } from "../call_screen/call_screen";
 import { ListPicker } from "../list_picker/list_picker";
 import { PageNavigator } from "../page_navigator/page_navigator";
 import { DialerModel } from "./dialer_model";
+import { useLiveContacts } from "./live_updates";
 
 /**
  * The Dialer: pick a saved contact search, then work it call by call.
@@ -32,6 +33,7 @@ export class Dialer extends Component {
             }),
         );
         this.state = this.model.state;
+        useLiveContacts(this.env, this.model);
         useSetupAction({
             getLocalState: () => ({ dialer: this.model.exportState() }),
         });
@@ -40,6 +42,11 @@ export class Dialer extends Component {
                 this.model.restoreState(this.props.state.dialer);
             } else {
                 await this.model.loadLists();
+                // "Call these" in Contacts opens the Dialer on the saved search it just made.
+                const listKey = this.props.action.params && this.props.action.params.list_key;
+                if (listKey && this.model.lists.some((list) => list.key === listKey)) {
+                    await this.model.selectList(listKey);
+                }
             }
         });
     }
