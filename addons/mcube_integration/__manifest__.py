@@ -23,6 +23,9 @@
         "demo/mcube_integration_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "mcube_integration/static/src/**/*",
+        ],
         "web.assets_tests": [
             "mcube_integration/static/tests/tours/*.js",
         ],

@@ -177,7 +177,9 @@ class ColdCallDialer(models.AbstractModel):
         return {
             "log_id": log.id,
             "contact": partner._cold_call_rows(options)[0],
-            "opportunity": log.opportunity_id and {"id": log.opportunity_id.id, "name": log.opportunity_id.name},
+            "opportunity": {"id": log.opportunity_id.id, "name": log.opportunity_id.name}
+            if log.opportunity_id
+            else False,
             "meeting_id": log.calendar_event_id.id,
             "next": next_card,
             "skipped": skipped,

@@ -54,8 +54,9 @@ class TestNextSteps(DialerCase):
         self.assertEqual(len(self.opportunities(self.alpha)), 2)
 
     def test_outcomes_without_the_flag_open_no_opportunity(self):
-        self.dialer().log_call(self.alpha.id, status="callback", list_key="never_called")
+        result = self.dialer().log_call(self.alpha.id, status="callback", list_key="never_called")
         self.assertFalse(self.opportunities(self.alpha))
+        self.assertIs(result["opportunity"], False)  # plain JSON for the screen
 
     def test_a_booked_meeting_needs_its_date_and_lands_in_the_calendar(self):
         with self.assertRaisesRegex(ValidationError, "books a meeting"):

@@ -95,6 +95,8 @@ class McubeWebhookController(http.Controller):
         event, outcome = env["mcube.event"]._ingest(
             call, text, mimetype, headers, storable_text(httprequest.remote_addr or "")
         )
+        if outcome == "accepted":
+            event._notify_incoming(call)
         env.flush_all()
         return answer(202 if outcome == "accepted" else 200, status=outcome, event_id=event.id)
 

@@ -1,4 +1,5 @@
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 
 class CrmLead(models.Model):
@@ -36,3 +37,35 @@ class CrmLead(models.Model):
             context={"default_lead_id": self.id, "search_default_groupby_day": False},
         )
         return action
+
+    @api.model
+    def mcube_open_caller(self, number):
+        """The incoming-call pop-up's button: open the caller's lead, created for the user when
+        there is none yet. The number is locked first, like the job does, so that the call's
+        own processing then finds this lead instead of making a second one."""
+        phones = self.env["mcube.phone.mixin"]
+        e164 = phones._mcube_normalize_phone(number)
+        if not e164:
+            raise UserError(_("%s is not a phone number.", number))
+        company = self.env.company
+        records = self.env["mcube.call.record"].sudo()
+        lead = records._find_lead_by_phone(e164, company)
+        if not lead:
+            self.env["mcube.phone.lock"].sudo()._acquire(e164)
+            partner = records._find_partner_by_phone(e164, company)
+            lead = self.create(
+                {
+                    "name": _("Inbound call from %s", partner.display_name or e164),
+                    "partner_id": partner.id,
+                    "phone": e164,
+                    "user_id": self.env.uid,
+                    "company_id": company.id,
+                }
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "crm.lead",
+            "res_id": lead.id,
+            "views": [(False, "form")],
+            "target": "current",
+        }

@@ -205,6 +205,9 @@ class McubeCallRecord(models.Model):
             if user:
                 return user
         if agent_phone and agent_phone.startswith("+"):
+            user = users.search([("mcube_executive_number", "=", agent_phone), *in_company], limit=1)
+            if user:
+                return user
             phones = self.env["mcube.phone.mixin"]
             country = phones._mcube_default_country()
             candidates = users.search([*in_company, "|", ("phone", "!=", False), ("mobile", "!=", False)])

@@ -23,6 +23,10 @@ DELIVERY_FIELDS = frozenset(
 TRANSIENT_ERRORS = (psycopg2.OperationalError, psycopg2.InterfaceError, RetryableJobError)
 
 
+# The customer, the DID and the agent phone of a parsed call, in this order.
+NOTIFY_NUMBERS = ("customer_number", "virtual_number", "agent_phone")
+
+
 class McubeEvent(models.Model):
     """One delivery from MCUBE, stored before anything else so that nothing it sent is
     lost: the job that turns it into a call record can fail and be re-run from here."""
@@ -158,6 +162,32 @@ class McubeEvent(models.Model):
         owner = number and users.search([("mcube_virtual_number", "=", number), ("share", "=", False)], limit=1)
         user = owner or self.env["mcube.call.record"]._default_salesperson()
         return user.company_id or self.env.ref("base.main_company")
+
+    def _notify_incoming(self, call):
+        """Pop up an inbound call on its salesperson's screen as soon as MCUBE says it starts,
+        without waiting for the job queue: the salesperson owning the DID (or the agent's
+        phone) gets the caller's lead or contact, found by number in the call's company."""
+        self.ensure_one()
+        if call["phase"] != "start" or call["direction"] != "inbound" or not call["customer_number"]:
+            return
+        phones = self.env["mcube.phone.mixin"]
+        Records = self.env["mcube.call.record"]
+        numbers = [phones._mcube_normalize_phone(call[key]) if call[key] else False for key in NOTIFY_NUMBERS]
+        user = Records._find_salesperson(numbers[1], numbers[2], self.company_id)
+        if not user or not numbers[0]:
+            return
+        lead = Records._find_lead_by_phone(numbers[0], self.company_id)
+        partner = lead.partner_id or Records._find_partner_by_phone(numbers[0], self.company_id)
+        self.env["bus.bus"]._sendone(
+            user.partner_id,
+            "mcube_integration/incoming_call",
+            {
+                "call_id": self.call_id,
+                "number": numbers[0],
+                "lead": {"id": lead.id, "name": lead.name} if lead else False,
+                "partner": {"id": partner.id, "name": partner.display_name} if partner else False,
+            },
+        )
 
     def _parsed(self):
         """The canonical call of the stored payload, read as the webhook read it."""

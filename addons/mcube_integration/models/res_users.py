@@ -1,11 +1,14 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+MCUBE_NUMBER_FIELDS = {"mcube_virtual_number", "mcube_executive_number"}
+
 
 class ResUsers(models.Model):
-    """The MCUBE virtual number (DID) of a salesperson: calls through it are theirs. It is
-    readable by its user but set by administrators and sales managers only: whoever owns
-    a DID receives all its calls (and its company takes them)."""
+    """The MCUBE numbers of a salesperson: the virtual number (DID) whose calls are theirs, and
+    the executive number, the phone MCUBE rings for them (click-to-call, agent of a call). Both
+    are readable by their user but set by administrators and sales managers only: whoever owns
+    a number receives its calls (and its company takes them)."""
 
     _inherit = "res.users"
 
@@ -14,6 +17,13 @@ class ResUsers(models.Model):
         copy=False,
         help="The MCUBE DID (virtual number) that rings this salesperson; calls through it are assigned to them. "
         "Stored in E.164.",
+    )
+
+    mcube_executive_number = fields.Char(
+        string="MCUBE Executive Number",
+        copy=False,
+        help="The phone MCUBE rings for this salesperson: first leg of a click-to-call, and the agent phone "
+        "(emp_phone) that assigns a call to them. Stored in E.164.",
     )
 
     _sql_constraints = [
@@ -26,7 +36,7 @@ class ResUsers(models.Model):
 
     @property
     def SELF_READABLE_FIELDS(self):
-        return super().SELF_READABLE_FIELDS + ["mcube_virtual_number"]
+        return super().SELF_READABLE_FIELDS + sorted(MCUBE_NUMBER_FIELDS)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -35,10 +45,10 @@ class ResUsers(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        """Sales managers cannot write users: they may still set the virtual numbers of
+        """Sales managers cannot write users: they may still set the MCUBE numbers of
         internal users they can see, and nothing else (MCUBE Numbers list)."""
         self._mcube_normalize_virtual_number(vals)
-        if set(vals) == {"mcube_virtual_number"} and self._mcube_sales_manager_sets_numbers():
+        if vals and set(vals) <= MCUBE_NUMBER_FIELDS and self._mcube_sales_manager_sets_numbers():
             return super(ResUsers, self.sudo()).write(vals)
         return super().write(vals)
 
@@ -50,10 +60,11 @@ class ResUsers(models.Model):
 
     @api.model
     def _mcube_normalize_virtual_number(self, vals):
-        """Store the DID in the form the webhook compares with (E.164)."""
-        number = vals.get("mcube_virtual_number")
-        if number:
-            normalized = self.env["mcube.phone.mixin"]._mcube_normalize_phone(number)
-            if not normalized:
-                raise ValidationError(_("%s is not a phone number.", number))
-            vals["mcube_virtual_number"] = normalized
+        """Store the MCUBE numbers in the form the webhook compares with (E.164)."""
+        for fname in MCUBE_NUMBER_FIELDS:
+            number = vals.get(fname)
+            if number:
+                normalized = self.env["mcube.phone.mixin"]._mcube_normalize_phone(number)
+                if not normalized:
+                    raise ValidationError(_("%s is not a phone number.", number))
+                vals[fname] = normalized

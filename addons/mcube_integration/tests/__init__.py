@@ -1,4 +1,5 @@
 from . import test_company
+from . import test_incoming_call
 from . import test_install
 from . import test_payload
 from . import test_phone

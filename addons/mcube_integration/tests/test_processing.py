@@ -113,6 +113,14 @@ class TestProcessing(McubeCase, TransactionCase):
         self.assertEqual(record.user_id, self.salesman_agent)
         self.assertEqual(record.lead_id.user_id, self.salesman_agent)
 
+    def test_assignment_by_executive_number(self):
+        """The executive number (the phone MCUBE rings for a salesperson) is the agent phone of their calls."""
+        self.salesman_other.mcube_executive_number = "9812300000"
+        self.ingest(
+            sample(HANGUP, callid="X-1", clicktocalldid="8000000000", emp_phone="09812300000", callto="9844444444")
+        )
+        self.assertEqual(self.record_of("X-1").user_id, self.salesman_other)
+
     def test_assignment_by_default_salesperson(self):
         self.env["ir.config_parameter"].sudo().set_param("mcube_integration.default_user_id", self.salesman_other.id)
         self.ingest(sample(HANGUP, callid="D-1", clicktocalldid="8000000000", emp_phone="", callto="9822222222"))

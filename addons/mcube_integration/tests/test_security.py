@@ -88,6 +88,13 @@ class TestSecurity(McubeCase, TransactionCase):
                 target.with_user(self.salesman_other).write({"mcube_virtual_number": "080-4444-5555"})
         self.assertFalse(self.salesman_other.mcube_virtual_number)
 
+    def test_executive_numbers_are_set_like_virtual_numbers(self):
+        with self.assertRaises(AccessError):
+            self.salesman_other.with_user(self.salesman_other).write({"mcube_executive_number": "9812300001"})
+        self.salesman_other.with_user(self.manager).write({"mcube_executive_number": "098123 00001"})
+        self.assertEqual(self.salesman_other.mcube_executive_number, "+919812300001")
+        self.assertIn("mcube_executive_number", self.salesman_other.SELF_READABLE_FIELDS)
+
     def test_sales_manager_sets_anyones_virtual_number_and_nothing_else(self):
         self.salesman_other.with_user(self.manager).write({"mcube_virtual_number": "080-4444-5555"})
         self.assertEqual(self.salesman_other.mcube_virtual_number, "+918044445555")
