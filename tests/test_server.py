@@ -12,12 +12,13 @@ def test_both_modules_are_installed(odoo_server):
     modules = rpc.call(
         "ir.module.module",
         "search_read",
-        [("name", "in", ["cold_call_dialer", "mcube_integration", "queue_job"])],
+        [("name", "in", ["cold_call_dialer", "mcube_integration", "cold_call_dialer_mcube", "queue_job"])],
         ["name", "state"],
     )
     assert {m["name"]: m["state"] for m in modules} == {
         "cold_call_dialer": "installed",
         "mcube_integration": "installed",
+        "cold_call_dialer_mcube": "installed",
         "queue_job": "installed",
     }
 

@@ -1,0 +1,31 @@
+"""Names, defaults and limits of the click-to-call bridge: one place for the models, the
+settings and the tests."""
+
+from datetime import timedelta
+
+PARAM_ENDPOINT = "cold_call_dialer_mcube.click_to_call_url"
+PARAM_API_TOKEN = "cold_call_dialer_mcube.api_token"
+PARAM_SEND_WEBHOOK_URL = "cold_call_dialer_mcube.send_webhook_url"
+DEFAULT_ENDPOINT = "https://api.mcube.com/Restmcube-api/outbound-calls"
+# mcube_integration adds the executive number (the phone MCUBE rings first) to users.
+EXECUTIVE_FIELD = "mcube_executive_number"
+
+# (connect, read) seconds: the rep waits on the Call button for at most this long.
+TIMEOUTS = (3.05, 10)
+# Our refids start with this, so that an event echoing one is known to be ours.
+REFID_PREFIX = "ccd-"
+# An event may find no attempt only because the rep's request is still waiting for MCUBE's
+# answer (its transaction is not committed): the event's job waits for a call this recent.
+JOIN_WAIT = timedelta(minutes=2)
+JOIN_RETRY_SECONDS = 10
+# An event without our refid joins an attempt of the same numbers made this long before the
+# call started (or a little after: the clocks of MCUBE and Odoo differ).
+JOIN_WINDOW_BEFORE = timedelta(minutes=30)
+JOIN_WINDOW_AFTER = timedelta(minutes=5)
+
+BUS_TYPE = "cold_call_dialer_mcube/call"
+# Attempt states in the order a call goes through them; events never move one backwards.
+STATE_RANK = {"requested": 0, "failed": 0, "ringing": 1, "connected": 2, "ended": 3}
+
+# MCUBE statuses that suggest an outcome, given to the default outcomes.
+DEFAULT_MCUBE_STATUSES = {"no_answer": "NoAnswer, Busy, Cancel, Failed"}

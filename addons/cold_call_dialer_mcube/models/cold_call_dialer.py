@@ -1,0 +1,129 @@
+from odoo import _, api, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from ..tools.click_to_call import national_number
+
+
+class ColdCallDialer(models.AbstractModel):
+    """The Dialer's API with MCUBE click-to-call: the Call button asks the server to have
+    MCUBE ring the rep and then the contact (``place_call``), the list screen learns whether
+    it may (``get_filters``), and a saved call is joined to the MCUBE call (``log_call``)."""
+
+    _inherit = "cold.call.dialer"
+
+    @api.model
+    def get_filters(self):
+        """Adds ``click_to_call``: MCUBE is set up and the rep has an executive number."""
+        result = super().get_filters()
+        result["click_to_call"] = self.env["cold.call.mcube.attempt"]._ready_for(self.env.user)
+        return result
+
+    @api.model
+    def place_call(self, partner_id, number=False):
+        """Have MCUBE call the contact for the rep: MCUBE rings the rep's executive number,
+        then the contact's number (``number``, one of the contact's dial numbers in E.164;
+        by default the one the Dialer calls, mobile first).
+
+        Failures the rep can get around by dialling themselves are answered, not raised,
+        so that the failed attempt is kept and the Dialer offers the ``tel:`` link:
+        ``{"ok": False, "error": sentence, "tel": "tel:+91...", "attempt_id": id or False}``.
+        Success is ``{"ok": True, "attempt_id", "refid", "state": "requested", "mcube_call_id"}``;
+        the call's progress then comes over the bus. Calls that must not be made at all
+        (not a Dialer user, a contact the rep may not change, do not call, held by another
+        rep, no phone) raise, as the other Dialer requests do."""
+        self._check_dialer_user()
+        partner = self._writable_partner(partner_id)
+        dial = self._mcube_dial_number(partner, number)
+        self._mcube_check_callable(partner)
+        Attempt = self.env["cold.call.mcube.attempt"]
+        endpoint, token, refurl = Attempt._config()
+        executive = Attempt._executive_number(self.env.user)
+        customer = self.env["mcube.phone.mixin"]._mcube_normalize_phone(dial)
+        if not token:
+            return self._mcube_failure(dial, _("Click-to-call is not set up: ask an administrator for MCUBE's token."))
+        if not executive:
+            return self._mcube_failure(
+                dial, _("You have no MCUBE executive number: ask an administrator or a sales manager to set it.")
+            )
+        if not national_number(executive):
+            return self._mcube_failure(
+                dial, _("Your MCUBE executive number is not an Indian number: ask an administrator to correct it.")
+            )
+        if not national_number(customer):
+            return self._mcube_failure(dial, _("MCUBE calls Indian numbers only: %s is not one.", dial))
+        attempt = Attempt.sudo().create(
+            {
+                "partner_id": partner.id,
+                "user_id": self.env.uid,
+                "company_id": self.env.company.id,
+                "refid": Attempt._new_refid(),
+                "executive_number": executive,
+                "customer_number": customer,
+            }
+        )
+        if not attempt._request_call(endpoint, token, refurl):
+            return self._mcube_failure(dial, attempt.error, attempt)
+        return {
+            "ok": True,
+            "attempt_id": attempt.id,
+            "refid": attempt.refid,
+            "state": attempt.state,
+            "mcube_call_id": attempt.mcube_call_id or False,
+        }
+
+    @api.model
+    def log_call(self, partner_id, *args, mcube_attempt_id=False, **kwargs):
+        """Also joins the call log and the MCUBE call: ``mcube_attempt_id`` is the attempt
+        ``place_call`` returned, checked to be the rep's own call to this contact, not logged
+        yet, before anything is written. The other arguments are the Dialer's, passed on as
+        they come."""
+        attempt = self._mcube_attempt_to_log(mcube_attempt_id, partner_id) if mcube_attempt_id else None
+        result = super().log_call(partner_id, *args, **kwargs)
+        if attempt:
+            log = self.env["cold.call.log"].sudo().browse(result["log_id"])
+            log.mcube_call_record_id = attempt.call_record_id
+            attempt.call_log_id = log
+        return result
+
+    @api.model
+    def _mcube_dial_number(self, partner, number):
+        """The E.164 number to call: one of the contact's (mobile first), as the Dialer shows them."""
+        country = partner.country_id or self.env.company.country_id
+        numbers = [
+            partner._cold_call_phone_formats(value, country)[1] for value in (partner.mobile, partner.phone) if value
+        ]
+        numbers = [dial for dial in numbers if dial]
+        if not numbers:
+            raise UserError(_("“%s” has no phone number to call.", partner.display_name))
+        if number and number not in numbers:
+            raise ValidationError(_("This is not a number of “%s”: refresh the contact.", partner.display_name))
+        return number or numbers[0]
+
+    @api.model
+    def _mcube_check_callable(self, partner):
+        """Not marked do-not-call, and not held by another rep; the rep's hold is extended."""
+        options = self._options()
+        callable_domain = self.env["res.partner"]._cold_call_callable_domain(options)
+        if not partner.filtered_domain(callable_domain):
+            raise UserError(_("“%s” must not be called anymore.", partner.display_name))
+        if not self.env["cold.call.hold"]._acquire(partner.id):
+            raise UserError(_("“%s” is being called by another sales rep.", partner.display_name))
+
+    @api.model
+    def _mcube_failure(self, dial, error, attempt=None):
+        return {"ok": False, "error": error, "tel": f"tel:{dial}", "attempt_id": attempt.id if attempt else False}
+
+    @api.model
+    def _mcube_attempt_to_log(self, attempt_id, partner_id):
+        """The rep's own attempt on this contact, not logged yet (checked before the log is written)."""
+        self._check_dialer_user()
+        if not self._is_id(attempt_id):
+            raise ValidationError(_("The MCUBE call to log is not valid."))
+        attempt = self.env["cold.call.mcube.attempt"].search([("id", "=", attempt_id)]).sudo()
+        if not attempt or attempt.user_id != self.env.user:
+            raise AccessError(_("This MCUBE call does not exist or is not yours."))
+        if attempt.partner_id.id != partner_id:
+            raise UserError(_("This MCUBE call was made to another contact: log it on “%s”.", attempt.partner_id.name))
+        if attempt.call_log_id:
+            raise UserError(_("This MCUBE call is logged already."))
+        return attempt

@@ -1,0 +1,256 @@
+import logging
+import uuid
+from urllib.parse import quote
+
+from odoo import _, api, fields, models
+
+from odoo.addons.mcube_integration.const import PARAM_TOKEN as PARAM_WEBHOOK_TOKEN
+from odoo.addons.mcube_integration.const import WEBHOOK_PATH
+
+from ..const import (
+    BUS_TYPE,
+    DEFAULT_ENDPOINT,
+    EXECUTIVE_FIELD,
+    PARAM_API_TOKEN,
+    PARAM_ENDPOINT,
+    PARAM_SEND_WEBHOOK_URL,
+    REFID_PREFIX,
+    STATE_RANK,
+    TIMEOUTS,
+)
+from ..tools import click_to_call
+
+_logger = logging.getLogger(__name__)
+
+# A change of these is news for the rep's Dialer.
+NOTIFIED_FIELDS = ("state", "duration", "recording_url", "mcube_status")
+
+
+class ColdCallMcubeAttempt(models.Model):
+    """One click-to-call asked of MCUBE from the Dialer, followed until the call ends.
+
+    The attempt is what joins the rep's call (contact, Dialer log) to the call MCUBE reports
+    to the webhook (``mcube.call.record``): MCUBE echoes its ``refid``. Reps read their own
+    attempts; only the server writes them (with sudo), from the Dialer's requests and from
+    the webhook's jobs, and every change the rep should see is sent on the bus."""
+
+    _name = "cold.call.mcube.attempt"
+    _description = "MCUBE Click-to-Call"
+    _order = "create_date desc, id desc"
+    _rec_name = "refid"
+
+    partner_id = fields.Many2one("res.partner", "Contact", required=True, index=True, ondelete="cascade", readonly=True)
+    user_id = fields.Many2one("res.users", "Sales Rep", required=True, index=True, ondelete="restrict", readonly=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, index=True, default=lambda self: self.env.company
+    )
+    refid = fields.Char(
+        "Reference", required=True, readonly=True, index=True, copy=False, help="Sent to MCUBE, echoed in its events."
+    )
+    executive_number = fields.Char(readonly=True, help="The rep's phone, rung first by MCUBE (E.164).")
+    customer_number = fields.Char(readonly=True, help="The contact's number MCUBE dials (E.164).")
+    state = fields.Selection(
+        [
+            ("requested", "Requested"),
+            ("ringing", "Ringing"),
+            ("connected", "Connected"),
+            ("ended", "Ended"),
+            ("failed", "Failed"),
+        ],
+        default="requested",
+        required=True,
+        readonly=True,
+        index=True,
+    )
+    mcube_call_id = fields.Char("MCUBE Call ID", readonly=True)
+    call_record_id = fields.Many2one(
+        "mcube.call.record", "MCUBE Call", readonly=True, index="btree_not_null", ondelete="set null"
+    )
+    call_log_id = fields.Many2one(
+        "cold.call.log", "Logged Call", readonly=True, index="btree_not_null", ondelete="set null"
+    )
+    error = fields.Text(readonly=True, help="Why MCUBE did not place the call, as the rep was told.")
+    mcube_answer = fields.Text(
+        "MCUBE Answer", readonly=True, help="What MCUBE answered to the request (account token hidden), for support."
+    )
+    mcube_status = fields.Char("MCUBE Status", readonly=True, help="The dial status MCUBE reported, as sent.")
+    duration = fields.Integer("Talk Time (s)", readonly=True)
+    recording_url = fields.Char("Recording", readonly=True)
+
+    _sql_constraints = [
+        ("refid_unique", "UNIQUE(refid)", "A click-to-call reference is used once."),
+    ]
+
+    def write(self, vals):
+        """Every change the rep should see goes to their Dialer over the bus."""
+        if not any(fname in vals for fname in NOTIFIED_FIELDS):
+            return super().write(vals)
+        before = {attempt.id: attempt._notified_values() for attempt in self}
+        result = super().write(vals)
+        self.filtered(lambda attempt: attempt._notified_values() != before[attempt.id])._notify()
+        return result
+
+    def _notified_values(self):
+        return tuple(self[fname] for fname in NOTIFIED_FIELDS)
+
+    def _notify(self):
+        Bus = self.env["bus.bus"]
+        for attempt in self.sudo():
+            Bus._sendone(attempt.user_id.partner_id, BUS_TYPE, attempt._bus_payload())
+
+    def _bus_payload(self):
+        """What the Dialer shows of a call in progress, with the outcome the MCUBE status suggests."""
+        self.ensure_one()
+        return {
+            "attempt_id": self.id,
+            "refid": self.refid,
+            "partner_id": self.partner_id.id,
+            "state": self.state,
+            "duration": self.duration,
+            "recording_url": self.recording_url or False,
+            "mcube_status": self.mcube_status or False,
+            "suggested_outcome": self._suggested_outcome(),
+        }
+
+    def _suggested_outcome(self):
+        self.ensure_one()
+        if not self.mcube_status:
+            return False
+        return self.env["ir.model.fields.selection"]._cold_call_mcube_suggestion(
+            self.mcube_status, self.call_record_id.sudo().status
+        )
+
+    # ------------------------------------------------------------------
+    # Configuration
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _config(self):
+        """(endpoint, account token, refurl) of click-to-call; the token is empty when not set up.
+
+        refurl "1" has MCUBE post the call's events to the URL configured in the MCUBE account,
+        the default: that URL already carries the webhook token. With "send the webhook URL"
+        set, each request names this database's webhook with its token, for accounts whose
+        configured URL points elsewhere."""
+        params = self.env["ir.config_parameter"].sudo()
+        refurl = "1"
+        webhook_token = params.get_param(PARAM_WEBHOOK_TOKEN)
+        if params.get_param(PARAM_SEND_WEBHOOK_URL) and webhook_token:
+            base_url = (params.get_param("web.base.url") or "").rstrip("/")
+            refurl = f"{base_url}{WEBHOOK_PATH}?token={quote(webhook_token, safe='')}"
+        endpoint = (params.get_param(PARAM_ENDPOINT) or DEFAULT_ENDPOINT).strip()
+        return endpoint, (params.get_param(PARAM_API_TOKEN) or "").strip(), refurl
+
+    @api.model
+    def _executive_number(self, user):
+        """The user's executive number in E.164, False when none. The field is mcube_integration's
+        (``res.users.mcube_executive_number``) and read only when present, so that the bridge
+        keeps working across versions of it."""
+        if EXECUTIVE_FIELD not in user._fields:
+            return False
+        number = user.sudo()[EXECUTIVE_FIELD]
+        return number and self.env["mcube.phone.mixin"]._mcube_normalize_phone(number)
+
+    @api.model
+    def _ready_for(self, user):
+        """Whether the Dialer offers MCUBE calls to this user: set up, and an executive number."""
+        return bool(self._config()[1] and self._executive_number(user))
+
+    @api.model
+    def _timeouts(self):
+        return TIMEOUTS
+
+    @api.model
+    def _new_refid(self):
+        return f"{REFID_PREFIX}{uuid.uuid4().hex}"
+
+    # ------------------------------------------------------------------
+    # Placing the call
+    # ------------------------------------------------------------------
+
+    def _request_call(self, endpoint, token, refurl):
+        """Ask MCUBE to ring the rep, then the contact. The attempt keeps MCUBE's call id and
+        answer, or the failure as the sentence the rep is shown."""
+        self.ensure_one()
+        body = click_to_call.request_body(
+            token,
+            click_to_call.national_number(self.executive_number),
+            click_to_call.national_number(self.customer_number),
+            refurl,
+            self.refid,
+        )
+        # MCUBE may echo the request: the tokens it holds are hidden from what is kept.
+        secrets = (token, self.env["ir.config_parameter"].sudo().get_param(PARAM_WEBHOOK_TOKEN))
+        try:
+            call_id, answer = click_to_call.post(endpoint, body, self._timeouts())
+        except click_to_call.ClickToCallError as error:
+            _logger.warning(
+                "MCUBE click-to-call %s (attempt %s) failed: %s%s",
+                self.refid,
+                self.id,
+                error.reason,
+                f" (HTTP {error.status})" if error.status else "",
+            )
+            self.write(
+                {
+                    "state": "failed",
+                    "error": self._failure_sentence(error),
+                    "mcube_answer": click_to_call.redact(error.answer, secrets) or False,
+                }
+            )
+            return False
+        self.write({"mcube_call_id": call_id, "mcube_answer": click_to_call.redact(answer, secrets) or False})
+        return True
+
+    @api.model
+    def _failure_sentence(self, error):
+        """One sentence per way MCUBE can fail, for the rep."""
+        if error.reason == "timeout":
+            return _("MCUBE did not answer in time: if your phone does not ring shortly, dial the number yourself.")
+        if error.reason == "connection":
+            return _("MCUBE cannot be reached right now.")
+        if error.reason == "bad_url":
+            return _("The MCUBE click-to-call address in Settings is not valid: ask an administrator to correct it.")
+        if error.reason == "refused":
+            return _("MCUBE refused the call: your number is not enabled for outbound calls, or you are on a call.")
+        if error.reason == "auth":
+            return _("MCUBE refused the account token: ask an administrator to check the click-to-call settings.")
+        if error.reason == "client_error":
+            return _("MCUBE refused the request (HTTP %s).", error.status)
+        if error.reason == "server_error":
+            return _("MCUBE had an error (HTTP %s): try again in a moment.", error.status)
+        if error.reason == "unreadable":
+            return _("MCUBE's answer could not be read: the call was probably not placed.")
+        return _("MCUBE answered with an error: the call was not placed.")
+
+    # ------------------------------------------------------------------
+    # Following the call reported by MCUBE
+    # ------------------------------------------------------------------
+
+    def _join(self, record):
+        """Follow the MCUBE call ``record`` (one of its events was just processed): its state,
+        talk time, recording and status, never moving backwards (a request that timed out but
+        rang anyway keeps its error, for the record). The call's log, when the rep
+        saved it before MCUBE reported the call, is linked to it too."""
+        self.ensure_one()
+        if record.state == "completed":
+            state = "ended"
+        elif record.status == "answered" or record.duration:
+            state = "connected"
+        else:
+            state = "ringing"
+        if STATE_RANK[state] < STATE_RANK[self.state]:
+            state = self.state
+        self.write(
+            {
+                "call_record_id": record.id,
+                "mcube_call_id": record.call_id,
+                "state": state,
+                "duration": record.duration,
+                "recording_url": record.recording_url or False,
+                "mcube_status": record.raw_status or False,
+            }
+        )
+        log = self.call_log_id
+        if log and log.mcube_call_record_id != record:
+            log.mcube_call_record_id = record

@@ -1,0 +1,80 @@
+from odoo import _, fields, models
+from odoo.tools import SQL
+
+from odoo.addons.queue_job.exception import RetryableJobError
+
+from ..const import JOIN_RETRY_SECONDS, JOIN_WAIT, JOIN_WINDOW_AFTER, JOIN_WINDOW_BEFORE, REFID_PREFIX
+
+
+class McubeCallRecord(models.Model):
+    """A call MCUBE reports for a Dialer click-to-call belongs to the rep's attempt: it is
+    joined to it (contact, rep, live state) instead of being assigned like an unknown call,
+    so that an outbound call to a known contact never becomes a new lead."""
+
+    _inherit = "mcube.call.record"
+
+    def _assign(self):
+        """Run for every event of the call, after its values are merged: a call joined to a
+        Dialer attempt takes the attempt's contact and rep, and no lead is looked up or
+        created; any other call is assigned as before."""
+        self.ensure_one()
+        attempt = self._cold_call_attempt()
+        if not attempt:
+            return super()._assign()
+        values = {"partner_id": attempt.partner_id.id, "user_id": attempt.user_id.id}
+        self.write({fname: value for fname, value in values.items() if self[fname].id != value})
+        attempt._join(self)
+        return None
+
+    def _cold_call_attempt(self):
+        """The Dialer attempt this call answers: the one joined already, else the one whose
+        refid MCUBE echoed, else a recent unjoined attempt between the same two numbers.
+
+        The attempt row is locked, so that two calls cannot both join it; a conflict with a
+        concurrent job is a serialization failure, which the job retries."""
+        Attempt = self.env["cold.call.mcube.attempt"].sudo()
+        attempt = Attempt.search([("call_record_id", "=", self.id)], limit=1)
+        if not attempt and self.refid:
+            by_refid = Attempt.search([("refid", "=", self.refid)], limit=1)
+            if not by_refid and self.refid.startswith(REFID_PREFIX):
+                self._cold_call_wait_for_attempt()
+            attempt = by_refid.filtered(lambda found: not found.call_record_id)
+        if not attempt:
+            attempt = self._cold_call_attempt_by_numbers()
+        if not attempt:
+            return attempt
+        self.env.cr.execute(
+            SQL("SELECT call_record_id FROM cold_call_mcube_attempt WHERE id = %s FOR UPDATE", attempt.id),
+            log_exceptions=False,
+        )
+        joined_id = self.env.cr.fetchone()[0]
+        return attempt if joined_id in (None, self.id) else Attempt
+
+    def _cold_call_attempt_by_numbers(self):
+        """For events without our refid: the latest attempt from the agent's number to the
+        customer's, made shortly before the call started and not joined to a call yet."""
+        Attempt = self.env["cold.call.mcube.attempt"].sudo()
+        if self.direction == "inbound" or not (self.agent_phone and self.phone_number and self.call_date):
+            return Attempt
+        return Attempt.search(
+            [
+                ("call_record_id", "=", False),
+                ("state", "=", "requested"),
+                ("executive_number", "=", self.agent_phone),
+                ("customer_number", "=", self.phone_number),
+                ("create_date", ">=", self.call_date - JOIN_WINDOW_BEFORE),
+                ("create_date", "<=", self.call_date + JOIN_WINDOW_AFTER),
+            ],
+            order="create_date desc, id desc",
+            limit=1,
+        )
+
+    def _cold_call_wait_for_attempt(self):
+        """MCUBE may report a call before the Dialer request that placed it is committed: its
+        attempt is not visible yet. A recent call retries the job shortly (queue_job), rather
+        than becoming a lead; past JOIN_WAIT the attempt is gone (its request failed) and the
+        call is assigned like any other."""
+        if abs(fields.Datetime.now() - (self.call_date or fields.Datetime.now())) < JOIN_WAIT:
+            raise RetryableJobError(
+                _("MCUBE call %s: its Dialer request is not saved yet.", self.call_id), seconds=JOIN_RETRY_SECONDS
+            )

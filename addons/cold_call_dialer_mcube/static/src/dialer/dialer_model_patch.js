@@ -1,0 +1,103 @@
+/** @odoo-module **/
+
+import { _t } from "@web/core/l10n/translation";
+import { patch } from "@web/core/utils/patch";
+import { DialerModel } from "@cold_call_dialer/dialer/dialer_model";
+import { startCall, stopCall } from "@cold_call_dialer/dialer/dialer_state";
+import { errorMessage } from "@cold_call_dialer/utils";
+
+const MODEL = "cold.call.dialer";
+// Attempt states, in the order a call goes through them: a late event never moves one back.
+const STATES = ["requested", "ringing", "connected", "ended"];
+
+/**
+ * Click-to-call through MCUBE: when it is configured for the rep, Call asks the Odoo server to
+ * place the call, and the call's state comes back over the bus (``onMcubeCall``). At hangup,
+ * MCUBE's talk time replaces the browser timer and the outcome it suggests is preselected.
+ * Without it, or when MCUBE refuses, the Dialer keeps its ``tel:`` link.
+ */
+patch(DialerModel.prototype, {
+    async loadLists() {
+        const data = await super.loadLists(...arguments);
+        this.state.clickToCall = Boolean(data.click_to_call);
+        return data;
+    },
+
+    async placeCall() {
+        const current = this.state.current;
+        if (!this.state.clickToCall || !current || this.state.call.running) {
+            return super.placeCall(...arguments);
+        }
+        const partnerId = current.contact.id;
+        this.autoDialer.cancel();
+        this.state.mcubeCall = { state: "requested", attemptId: null };
+        startCall(this.state.call);
+        let result;
+        try {
+            result = await this.orm.silent.call(MODEL, "place_call", [partnerId]);
+        } catch (error) {
+            result = { ok: false, error: errorMessage(error) };
+        }
+        if (this.currentId !== partnerId || !this.state.mcubeCall) {
+            return;
+        }
+        if (result.ok) {
+            this.state.mcubeCall.attemptId = result.attempt_id;
+        } else {
+            // MCUBE could not place it: the rep's own phone (tel:) stays one click away.
+            stopCall(this.state.call);
+            this.state.call.elapsed = 0;
+            this.state.mcubeCall = {
+                state: "failed",
+                attemptId: result.attempt_id,
+                error: result.error,
+            };
+        }
+    },
+
+    /** The ``tel:`` link, when MCUBE could not place the call. */
+    async dialByPhone() {
+        this.state.mcubeCall = null;
+        return super.placeCall();
+    },
+
+    /** A call event of one of the rep's attempts, from the bus. */
+    onMcubeCall(payload) {
+        const call = this.state.mcubeCall;
+        if (!call || !payload || payload.attempt_id !== call.attemptId) {
+            return;
+        }
+        if (STATES.indexOf(payload.state) < STATES.indexOf(call.state)) {
+            return;
+        }
+        Object.assign(call, {
+            state: payload.state,
+            status: payload.mcube_status || false,
+            recordingUrl: payload.recording_url || false,
+        });
+        if (payload.state === "failed") {
+            stopCall(this.state.call);
+            call.error = _t("MCUBE could not connect the call.");
+        }
+        if (payload.state === "ended") {
+            stopCall(this.state.call);
+            this.state.call.elapsed = payload.duration || 0;
+            const suggested = payload.suggested_outcome;
+            if (suggested && !this.state.form.status) {
+                this.setStatus(suggested);
+                call.suggested = suggested;
+            }
+        }
+    },
+
+    _logCallExtras() {
+        const call = this.state.mcubeCall;
+        const extras = super._logCallExtras(...arguments);
+        return call && call.attemptId ? { ...extras, mcube_attempt_id: call.attemptId } : extras;
+    },
+
+    _setCurrent() {
+        super._setCurrent(...arguments);
+        this.state.mcubeCall = null;
+    },
+});

@@ -1,0 +1,74 @@
+import threading
+import time
+
+from odoo import SUPERUSER_ID, api
+from odoo.tests import tagged
+
+from odoo.addons.bus.tests.common import WebsocketCase
+
+from .common import WEBHOOK_TOKEN, BridgeFixturesMixin
+
+
+@tagged("post_install", "-at_install")
+class TestClickToCallUi(BridgeFixturesMixin, WebsocketCase):
+    """A rep calls through MCUBE from the Dialer, and the call comes back live: the fake MCUBE
+    answers the request, then posts the call's events to the real webhook. (WebsocketCase lets
+    the browser hold its websocket, which Odoo refuses in tests otherwise.)"""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_bridge_fixtures()
+        cls.rep.password = cls.rep.login
+        tag = cls.env["res.partner.category"].create({"name": "Tour prospects"})
+        cls.tour_alpha = cls.env["res.partner"].create(
+            {"name": "Tour Alpha", "mobile": "+91 98450 77001", "country_id": cls.india.id, "category_id": tag.ids}
+        )
+        cls.make_filter("Tour prospects", [("category_id", "in", tag.ids)])
+        # An admin's choice: an answered call suggests "Connected - Not Interested".
+        field = cls.env["ir.model.fields"]._get("res.partner", "x_cold_call_status")
+        field.selection_ids.filtered(lambda o: o.value == "not_interested").cold_call_mcube_statuses = "ANSWER"
+
+    def mcube_answers_the_call(self):
+        """MCUBE's side: once the Dialer's request is in, the call rings for two seconds, then
+        ends after 42 s of talk. Each event goes through the webhook and its job (the test
+        plays the job runner) and the bus pushes it to the rep's open Dialer."""
+        deadline = time.monotonic() + 60
+        while not self.fake.requests and time.monotonic() < deadline:
+            time.sleep(0.2)
+        if not self.fake.requests:
+            return
+        refid = self.fake.requests[-1]["refid"]
+
+        def process(response):
+            with self.registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                env["mcube.event"].browse(response.json()["event_id"])._process()
+            # Tests never commit, so PostgreSQL never notifies the bus: wake the rep's websocket.
+            self.trigger_notification_dispatching([self.rep.partner_id])
+
+        def ring(response):
+            process(response)
+            time.sleep(2)
+
+        webhook = f"{self.base_url()}/mcube/webhook"
+        hangup = self.fake.post_call_events(webhook, WEBHOOK_TOKEN, refid, duration=42, after_start=ring)[1]
+        process(hangup)
+
+    def test_rep_calls_through_mcube_and_the_result_comes_back_live(self):
+        mcube = threading.Thread(target=self.mcube_answers_the_call, daemon=True)
+        mcube.start()
+        self.start_tour("/web", "cold_call_dialer_mcube_click_to_call", login=self.rep.login)
+        mcube.join(10)
+
+        [request] = self.fake.requests
+        self.assertEqual((request["exenumber"], request["custnumber"]), ("9123456780", "9845077001"))
+        log = self.env["cold.call.log"].search([("partner_id", "=", self.tour_alpha.id)])
+        self.assertEqual(len(log), 1)
+        self.assertRecordValues(log, [{"status_value": "not_interested", "duration": 42, "mcube_duration": 42}])
+        record = log.mcube_call_record_id
+        self.assertEqual((record.partner_id, record.user_id), (self.tour_alpha, self.rep))
+        self.assertTrue(log.recording_url)
+        # An outbound call to a known contact creates no lead.
+        self.assertFalse(record.lead_id)
+        self.assertFalse(self.env["crm.lead"].search([("partner_id", "=", self.tour_alpha.id)]))

@@ -1,0 +1,1 @@
+from . import click_to_call
