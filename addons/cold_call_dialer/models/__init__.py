@@ -9,3 +9,4 @@ from . import calendar_event
 from . import crm_lead
 from . import mail_activity
 from . import mail_template
+from . import cold_call_selection

@@ -8,3 +8,6 @@ from . import test_next_steps
 from . import test_page
 from . import test_status_field
 from . import test_ui
+from . import test_bulk_outcome
+from . import test_call_these
+from . import test_export_calls
