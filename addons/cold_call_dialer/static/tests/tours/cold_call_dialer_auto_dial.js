@@ -1,7 +1,7 @@
 /** @odoo-module **/
 
 import { registry } from "@web/core/registry";
-import { openDialerSteps } from "./tour_steps";
+import { startCallingSteps } from "./tour_steps";
 
 function pressEscape() {
     const target = document.activeElement || document.body;
@@ -25,15 +25,7 @@ registry.category("web_tour.tours").add("cold_call_dialer_auto_dial", {
     test: true,
     url: "/web",
     steps: () => [
-        ...openDialerSteps(),
-        {
-            content: "Pick the saved search of the tour",
-            trigger: ".o_cold_call_list:contains('Tour prospects')",
-        },
-        {
-            content: "Start calling",
-            trigger: ".o_cold_call_start_preview",
-        },
+        ...startCallingSteps(),
         {
             content: "Switch Auto-dial on",
             trigger: ".o_cold_call_contact_name:contains('Tour Alpha')",

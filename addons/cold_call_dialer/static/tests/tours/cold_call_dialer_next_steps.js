@@ -2,7 +2,7 @@
 
 import { registry } from "@web/core/registry";
 import { formatDateTime } from "@web/core/l10n/dates";
-import { openDialerSteps } from "./tour_steps";
+import { startCallingSteps } from "./tour_steps";
 
 const { DateTime } = luxon;
 
@@ -18,15 +18,7 @@ registry.category("web_tour.tours").add("cold_call_dialer_next_steps", {
     test: true,
     url: "/web",
     steps: () => [
-        ...openDialerSteps(),
-        {
-            content: "Pick the saved search of the tour",
-            trigger: ".o_cold_call_list:contains('Tour prospects')",
-        },
-        {
-            content: "Start calling",
-            trigger: ".o_cold_call_start_preview",
-        },
+        ...startCallingSteps(),
         pickOutcome("Tour Alpha", "Connected - Interested"),
         {
             content: "An interested contact leads to an opportunity",

@@ -12,3 +12,18 @@ export function openDialerSteps() {
         },
     ];
 }
+
+/** Open the Dialer and start calling the tour's saved search, "Tour prospects". */
+export function startCallingSteps() {
+    return [
+        ...openDialerSteps(),
+        {
+            content: "Pick the saved search of the tour",
+            trigger: ".o_cold_call_list:contains('Tour prospects')",
+        },
+        {
+            content: "Start calling",
+            trigger: ".o_cold_call_start_preview",
+        },
+    ];
+}

@@ -1,21 +1,13 @@
 /** @odoo-module **/
 
 import { registry } from "@web/core/registry";
-import { openDialerSteps } from "@cold_call_dialer/../tests/tours/tour_steps";
+import { startCallingSteps } from "@cold_call_dialer/../tests/tours/tour_steps";
 
 registry.category("web_tour.tours").add("cold_call_dialer_mcube_click_to_call", {
     test: true,
     url: "/web",
     steps: () => [
-        ...openDialerSteps(),
-        {
-            content: "Pick the saved search of the tour",
-            trigger: ".o_cold_call_list:contains('Tour prospects')",
-        },
-        {
-            content: "Start calling",
-            trigger: ".o_cold_call_start_preview",
-        },
+        ...startCallingSteps(),
         {
             content: "Call the contact: MCUBE rings the rep's phone first",
             trigger: ".o_cold_call_contact_name:contains('Tour Alpha')",

@@ -18,7 +18,8 @@ registry.category("web_tour.tours").add("mcube_integration_call_records", {
         },
         {
             content: "Open the call records",
-            trigger: '.dropdown-item[data-menu-xmlid="mcube_integration.mcube_integration_menu_call_records"]',
+            trigger:
+                '.dropdown-item[data-menu-xmlid="mcube_integration.mcube_integration_menu_call_records"]',
         },
         {
             content: "Open the call from the sample number",
@@ -31,7 +32,8 @@ registry.category("web_tour.tours").add("mcube_integration_call_records", {
         },
         {
             content: "The recording opens in a new tab",
-            trigger: '.o_field_widget[name="recording_url"] a[target="_blank"][href="https://rec.example.com/MC-1.wav"]',
+            trigger:
+                '.o_field_widget[name="recording_url"] a[target="_blank"][href="https://rec.example.com/MC-1.wav"]',
             isCheck: true,
         },
         {
@@ -49,16 +51,16 @@ registry.category("web_tour.tours").add("mcube_integration_call_records", {
         },
         {
             content: "The call is listed with its recording link",
-            trigger: '.o_field_widget[name="mcube_call_record_ids"] td[name="recording_url"] a[target="_blank"]',
+            trigger:
+                '.o_field_widget[name="mcube_call_record_ids"] td[name="recording_url"] a[target="_blank"]',
             isCheck: true,
         },
     ],
 });
 
-registry.category("web_tour.tours").add("mcube_integration_settings", {
-    test: true,
-    url: "/web",
-    steps: () => [
+/** Open CRM's Configuration menu from the apps menu. */
+function openCrmConfigurationSteps() {
+    return [
         stepUtils.showAppsMenuItem(),
         {
             content: "Open CRM",
@@ -68,6 +70,14 @@ registry.category("web_tour.tours").add("mcube_integration_settings", {
             content: "Open the CRM configuration menu",
             trigger: '.o_menu_sections button:contains("Configuration")',
         },
+    ];
+}
+
+registry.category("web_tour.tours").add("mcube_integration_settings", {
+    test: true,
+    url: "/web",
+    steps: () => [
+        ...openCrmConfigurationSteps(),
         {
             content: "Open the settings",
             trigger: '.dropdown-item[data-menu-xmlid="crm.crm_config_settings_menu"]',
@@ -90,22 +100,16 @@ registry.category("web_tour.tours").add("mcube_integration_numbers", {
     test: true,
     url: "/web",
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            content: "Open CRM",
-            trigger: '.o_app[data-menu-xmlid="crm.crm_menu_root"]',
-        },
-        {
-            content: "Open the CRM configuration menu",
-            trigger: '.o_menu_sections button:contains("Configuration")',
-        },
+        ...openCrmConfigurationSteps(),
         {
             content: "Open the MCUBE numbers",
-            trigger: '.dropdown-item[data-menu-xmlid="mcube_integration.mcube_integration_menu_numbers"]',
+            trigger:
+                '.dropdown-item[data-menu-xmlid="mcube_integration.mcube_integration_menu_numbers"]',
         },
         {
             content: "Edit the number of a salesperson",
-            trigger: '.o_data_row:has(td[name="name"]:contains("Otto Other")) td[name="mcube_virtual_number"]',
+            trigger:
+                '.o_data_row:has(td[name="name"]:contains("Otto Other")) td[name="mcube_virtual_number"]',
         },
         {
             content: "Type the number as MCUBE shows it",
@@ -118,7 +122,8 @@ registry.category("web_tour.tours").add("mcube_integration_numbers", {
         },
         {
             content: "The number is stored in E.164",
-            trigger: '.o_data_row:has(td[name="name"]:contains("Otto Other")) td[name="mcube_virtual_number"]:contains("+918044445555")',
+            trigger:
+                '.o_data_row:has(td[name="name"]:contains("Otto Other")) td[name="mcube_virtual_number"]:contains("+918044445555")',
             isCheck: true,
         },
     ],
