@@ -158,6 +158,9 @@ class TestPayload(TransactionCase):
             (b'{"callid": "x"}\x00', "json", "NUL"),
             (b"callid=%ff", "form", "form body is malformed"),
             (b'{"a": ' + b"[" * 50000 + b"]" * 50000 + b"}", "json", "nested too deeply"),
+            # Below Python's recursion limit, where only the job (deeper in the stack) would fail.
+            (b'{"a": ' + b"[" * 966 + b"]" * 966 + b"}", "json", "nested too deeply"),
+            (b'{"a": ' + b'{"b": ' * 40 + b"1" + b"}" * 40 + b"}", "json", "nested too deeply"),
         ):
             with self.assertRaisesRegex(ValidationError, message):
                 decode(raw, kind)

@@ -85,6 +85,9 @@ MAX_LENGTHS = {"callid": MAX_CALL_ID_LENGTH, "filename": 2048}
 # still fit Python's datetime and PostgreSQL, and format with four digits.
 MIN_YEAR, MAX_YEAR = 1900, 9998
 MAX_DURATION = 2**31 - 1  # PostgreSQL integer
+# MCUBE's events are flat objects. A fixed limit, far below Python's recursion limit, makes the
+# webhook and the job (which parses deeper in the stack) refuse the same bodies.
+MAX_JSON_DEPTH = 32
 NOT_FIELDS = ("call_id", "phase", "warnings")
 
 
@@ -122,7 +125,20 @@ def decode(raw, kind):
         raise PayloadError(_lt("Malformed JSON: %(error)s", error=error)) from error
     if not isinstance(data, dict):
         raise PayloadError(_lt("The JSON body must be an object."))
+    if json_depth(data) > MAX_JSON_DEPTH:
+        raise PayloadError(_lt("The JSON body is nested too deeply."))
     return text, data
+
+
+def json_depth(value):
+    """How deep containers nest in decoded JSON, counted without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
 
 
 def json_int(digits):
