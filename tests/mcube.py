@@ -68,3 +68,28 @@ def records_by_callid(rpc, callids):
     for row in rows:
         counts[row["call_id"]] = counts.get(row["call_id"], 0) + 1
     return counts
+
+
+def wait_for_events(rpc, event_ids, timeout=180):
+    """Wait until none of these events is pending (bounded); returns {id: {state, call_record_id,
+    last_error}} as read last, so a caller can tell done from failed and show why."""
+    ids = sorted(set(event_ids))
+    deadline = time.monotonic() + timeout
+    while True:
+        rows = {}
+        for start in range(0, len(ids), 2000):
+            batch = ids[start : start + 2000]
+            for row in rpc.call(
+                EVENT_MODEL, "search_read", [("id", "in", batch)], ["state", "call_record_id", "last_error"]
+            ):
+                rows[row["id"]] = row
+        pending = [i for i in ids if rows.get(i, {}).get("state") == "pending"]
+        if not pending or time.monotonic() > deadline:
+            return rows
+        time.sleep(1)
+
+
+def chunked(data, size=4096):
+    """The body as a generator, which `requests` sends with Transfer-Encoding: chunked and no Content-Length."""
+    for start in range(0, len(data), size):
+        yield data[start : start + size]
