@@ -3,6 +3,7 @@
 import json
 import secrets
 import time
+import uuid
 
 import requests
 
@@ -93,3 +94,23 @@ def chunked(data, size=4096):
     """The body as a generator, which `requests` sends with Transfer-Encoding: chunked and no Content-Length."""
     for start in range(0, len(data), size):
         yield data[start : start + size]
+
+
+def create_user(admin, groups, **values):
+    """A user with these group xml ids, whose password is its login; returns the login. It has an
+    e-mail address: the chatter needs one for its author (log_call posts a note)."""
+    login = f"user-{uuid.uuid4().hex[:8]}"
+    group_ids = [admin.call("ir.model.data", "check_object_reference", *g.split("."))[1] for g in groups]
+    admin.call(
+        "res.users",
+        "create",
+        {
+            "name": login,
+            "login": login,
+            "password": login,
+            "email": f"{login}@example.com",
+            "groups_id": [(6, 0, group_ids)],
+            **values,
+        },
+    )
+    return login

@@ -8,7 +8,16 @@ import uuid
 import psycopg2
 import pytest
 import requests
-from mcube import EVENT_MODEL, RECORD_MODEL, configure_token, event, post, wait_for_drain, wait_for_events
+from mcube import (
+    EVENT_MODEL,
+    RECORD_MODEL,
+    configure_token,
+    create_user,
+    event,
+    post,
+    wait_for_drain,
+    wait_for_events,
+)
 
 PROTECTED = [RECORD_MODEL, EVENT_MODEL, "cold.call.log"]
 
@@ -18,26 +27,9 @@ def admin(odoo_server):
     return odoo_server.session()
 
 
-def _user(admin, groups):
-    login = f"user-{uuid.uuid4().hex[:8]}"
-    group_ids = [admin.call("ir.model.data", "check_object_reference", *g.split("."))[1] for g in groups]
-    admin.call(
-        "res.users",
-        "create",
-        {
-            "name": login,
-            "login": login,
-            "password": login,
-            "email": f"{login}@example.com",  # the chatter needs an author address (log_call posts a note)
-            "groups_id": [(6, 0, group_ids)],
-        },
-    )
-    return login
-
-
 @pytest.mark.parametrize("model", PROTECTED)
 def test_portal_user_cannot_read_call_data(odoo_server, admin, model):
-    login = _user(admin, ["base.group_portal"])
+    login = create_user(admin, ["base.group_portal"])
     portal = odoo_server.session(login, login)
     with pytest.raises(RuntimeError, match="not allowed to access"):
         portal.call(model, "search_read", [], ["id"])
@@ -57,7 +49,10 @@ def test_public_visitor_cannot_call_the_orm(odoo_server, model):
 
 
 def test_salesman_sees_only_calls_on_their_own_leads(odoo_server, admin):
-    mine, theirs = _user(admin, ["sales_team.group_sale_salesman"]), _user(admin, ["sales_team.group_sale_salesman"])
+    mine, theirs = (
+        create_user(admin, ["sales_team.group_sale_salesman"]),
+        create_user(admin, ["sales_team.group_sale_salesman"]),
+    )
     numbers = {}
     token = configure_token(admin)
     for login, number in ((mine, "9811100001"), (theirs, "9811100002")):
@@ -117,7 +112,7 @@ def _digits(value):
 
 
 def test_salesman_cannot_set_their_own_virtual_number(odoo_server, admin):
-    login = _user(admin, [SALESMAN])
+    login = create_user(admin, [SALESMAN])
     uid = _uid(admin, login)
     salesman = odoo_server.session(login, login)
     refusal = _refusal(salesman, "res.users", "write", [uid], {"mcube_virtual_number": _did()})
@@ -128,8 +123,8 @@ def test_salesman_cannot_set_their_own_virtual_number(odoo_server, admin):
 
 
 def test_sales_manager_and_admin_can_set_a_users_virtual_number(odoo_server, admin):
-    uid = _uid(admin, _user(admin, [SALESMAN]))
-    manager_login = _user(admin, [SALES_MANAGER])
+    uid = _uid(admin, create_user(admin, [SALESMAN]))
+    manager_login = create_user(admin, [SALES_MANAGER])
     manager = odoo_server.session(manager_login, manager_login)
 
     number = _did()
@@ -166,7 +161,7 @@ def test_sales_manager_cannot_change_events_but_can_retry_a_failed_one(odoo_serv
     assert wait_for_events(admin, [event_id])[event_id]["state"] == "done"
     payload = admin.call(EVENT_MODEL, "read", [event_id], ["payload"])[0]["payload"]
 
-    login = _user(admin, [SALES_MANAGER])
+    login = create_user(admin, [SALES_MANAGER])
     manager = odoo_server.session(login, login)
     assert manager.call(EVENT_MODEL, "read", [event_id], ["payload"])[0]["payload"] == payload
     _assert_refused(
@@ -190,7 +185,7 @@ def _callable_contact(admin):
 
 
 def test_dialer_rep_cannot_create_a_call_log_but_can_log_a_call(odoo_server, admin):
-    login = _user(admin, [DIALER_USER, CONTACTS])
+    login = create_user(admin, [DIALER_USER, CONTACTS])
     uid = _uid(admin, login)
     rep = odoo_server.session(login, login)
     partner = _callable_contact(admin)
@@ -209,8 +204,8 @@ def test_dialer_rep_cannot_create_a_call_log_but_can_log_a_call(odoo_server, adm
 
 
 def test_rep_sees_only_their_own_holds(odoo_server, admin):
-    rep_a, rep_b = _user(admin, [DIALER_USER, CONTACTS]), _user(admin, [DIALER_USER, CONTACTS])
-    manager_login = _user(admin, [DIALER_MANAGER, CONTACTS])
+    rep_a, rep_b = create_user(admin, [DIALER_USER, CONTACTS]), create_user(admin, [DIALER_USER, CONTACTS])
+    manager_login = create_user(admin, [DIALER_MANAGER, CONTACTS])
     partner = _callable_contact(admin)
     a = odoo_server.session(rep_a, rep_a)
     opened = a.call("cold.call.dialer", "open_contact", [partner])
@@ -231,28 +226,14 @@ def test_rep_sees_only_their_own_holds(odoo_server, admin):
 
 def test_dialer_manager_sees_call_logs_of_their_companies_only(odoo_server, admin):
     other = admin.call("res.company", "create", {"name": f"Branch {uuid.uuid4().hex[:6]}"})
-    login = f"user-{uuid.uuid4().hex[:8]}"
-    groups = [admin.call("ir.model.data", "check_object_reference", *g.split("."))[1] for g in (DIALER_USER, CONTACTS)]
-    admin.call(
-        "res.users",
-        "create",
-        {
-            "name": login,
-            "login": login,
-            "password": login,
-            "email": f"{login}@example.com",
-            "company_id": other,
-            "company_ids": [(6, 0, [other])],
-            "groups_id": [(6, 0, groups)],
-        },
-    )
+    login = create_user(admin, (DIALER_USER, CONTACTS), company_id=other, company_ids=[(6, 0, [other])])
     partner = _callable_contact(admin)  # a contact shared by all companies
     rep = odoo_server.session(login, login)
     options = rep.call("res.partner", "fields_get", ["x_cold_call_status"], ["selection"])
     status = options["x_cold_call_status"]["selection"][0][0] if options else False
     rep.call("cold.call.dialer", "log_call", partner, status=status, note="Called from the branch")
 
-    manager_login = _user(admin, [DIALER_MANAGER, CONTACTS])  # in the main company only
+    manager_login = create_user(admin, [DIALER_MANAGER, CONTACTS])  # in the main company only
     manager = odoo_server.session(manager_login, manager_login)
     seen = manager.call("cold.call.log", "search_read", [("partner_id", "=", partner)], ["user_id"])
     assert not seen, f"a Dialer manager of the main company sees a call log of another company: {seen}"

@@ -10,28 +10,10 @@ import uuid
 
 import pytest
 import websocket
-from mcube import configure_token, event, post
+from mcube import configure_token, create_user, event, post
 
 CALLS = 50
 BUDGET_P95_S = 2.0
-
-
-def _user(admin, groups, **values):
-    login = f"bus-{uuid.uuid4().hex[:8]}"
-    group_ids = [admin.call("ir.model.data", "check_object_reference", *g.split("."))[1] for g in groups]
-    admin.call(
-        "res.users",
-        "create",
-        {
-            "name": login,
-            "login": login,
-            "password": login,
-            "email": f"{login}@example.com",
-            "groups_id": [(6, 0, group_ids)],
-            **values,
-        },
-    )
-    return login
 
 
 class Listener:
@@ -83,8 +65,8 @@ def admin(odoo_server):
 def test_incoming_calls_pop_up_on_the_did_owners_screen_only_within_two_seconds(odoo_server, admin):
     token = configure_token(admin)
     did = f"80{random.randint(10**7, 10**8 - 1)}"
-    owner = _user(admin, ["sales_team.group_sale_salesman"], mcube_virtual_number=did)
-    other = _user(admin, ["sales_team.group_sale_salesman"], mcube_virtual_number=f"81{did[2:]}")
+    owner = create_user(admin, ["sales_team.group_sale_salesman"], mcube_virtual_number=did)
+    other = create_user(admin, ["sales_team.group_sale_salesman"], mcube_virtual_number=f"81{did[2:]}")
     owner_ws, other_ws = Listener(odoo_server, owner), Listener(odoo_server, other)
     try:
         sent = {}
@@ -113,7 +95,7 @@ def test_incoming_calls_pop_up_on_the_did_owners_screen_only_within_two_seconds(
 
 def test_one_reps_save_reaches_another_reps_open_dialer(odoo_server, admin):
     groups = ["base.group_partner_manager", "cold_call_dialer.group_cold_call_user"]
-    rep_a, rep_b = _user(admin, groups), _user(admin, groups)
+    rep_a, rep_b = create_user(admin, groups), create_user(admin, groups)
     partner = admin.call(
         "res.partner", "create", {"name": f"Bus prospect {uuid.uuid4().hex[:6]}", "phone": "+14155550100"}
     )
