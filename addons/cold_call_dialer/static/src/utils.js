@@ -1,6 +1,8 @@
 /** @odoo-module **/
 
+import { useComponent } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
+import { useBus } from "@web/core/utils/hooks";
 
 /**
  * Seconds as "Xm Ys", the way the chatter notes show call durations.
@@ -34,4 +36,19 @@ export function errorMessage(error) {
         return error.message;
     }
     return _t("Something went wrong. Check your connection and try again.");
+}
+
+/**
+ * Call ``callback(payload)`` for each bus notification of ``type`` while the component is mounted.
+ * Odoo 17's ``bus_service.subscribe`` cannot be undone: listening to "notification" can.
+ * bus_service is an async service (``useService`` cannot give it): the env has it started.
+ */
+export function useBusNotification(type, callback) {
+    useBus(useComponent().env.services.bus_service, "notification", ({ detail }) => {
+        for (const notification of detail) {
+            if (notification.type === type) {
+                callback(notification.payload);
+            }
+        }
+    });
 }

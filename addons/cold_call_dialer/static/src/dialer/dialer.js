@@ -33,7 +33,7 @@ export class Dialer extends Component {
             }),
         );
         this.state = this.model.state;
-        useLiveContacts(this.env, this.model);
+        useLiveContacts(this.model);
         useSetupAction({
             getLocalState: () => ({ dialer: this.model.exportState() }),
         });

@@ -1,6 +1,6 @@
 /** @odoo-module **/
 
-import { onWillUnmount } from "@odoo/owl";
+import { useBusNotification } from "../utils";
 import { markRefreshed } from "./page_rows";
 
 const NOTIFICATION = "cold_call_dialer/contacts";
@@ -10,11 +10,8 @@ const NOTIFICATION = "cold_call_dialer/contacts";
  * the open Dialer by themselves: the server names them on the bus, the Dialer re-reads those of
  * its page and marks the ones whose status changed as "updated in Odoo".
  */
-export function useLiveContacts(env, model) {
-    const busService = env.services.bus_service;
-    const onChanged = ({ ids }) => refreshChanged(model, ids || []);
-    busService.subscribe(NOTIFICATION, onChanged);
-    onWillUnmount(() => busService.unsubscribe(NOTIFICATION, onChanged));
+export function useLiveContacts(model) {
+    useBusNotification(NOTIFICATION, ({ ids }) => refreshChanged(model, ids || []));
 }
 
 async function refreshChanged(model, ids) {

@@ -1,8 +1,8 @@
 /** @odoo-module **/
 
-import { onWillUnmount } from "@odoo/owl";
 import { patch } from "@web/core/utils/patch";
 import { Dialer } from "@cold_call_dialer/dialer/dialer";
+import { useBusNotification } from "@cold_call_dialer/utils";
 
 const NOTIFICATION = "cold_call_dialer_mcube/call";
 
@@ -10,10 +10,6 @@ const NOTIFICATION = "cold_call_dialer_mcube/call";
 patch(Dialer.prototype, {
     setup() {
         super.setup(...arguments);
-        // bus_service is an async service: useService cannot give it; the env has it started.
-        const busService = this.env.services.bus_service;
-        const onCall = (payload) => this.model.onMcubeCall(payload);
-        busService.subscribe(NOTIFICATION, onCall);
-        onWillUnmount(() => busService.unsubscribe(NOTIFICATION, onCall));
+        useBusNotification(NOTIFICATION, (payload) => this.model.onMcubeCall(payload));
     },
 });
