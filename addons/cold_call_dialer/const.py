@@ -50,3 +50,9 @@ MAX_DURATION = 24 * 3600
 
 NEVER_CALLED = "never_called"
 CALLBACKS_DUE = "callbacks_due"
+
+# The Dialer dashboard's periods, and the longest custom one (its heat map groups calls by hour).
+DASHBOARD_PERIODS = ("today", "week", "month", "custom")
+DASHBOARD_MAX_DAYS = 366
+# Bus notification sent to Dialer managers when calls are saved: open dashboards refresh.
+FIGURES_NOTIFICATION = "cold_call_dialer/figures"

@@ -1,4 +1,5 @@
 from . import cold_call_log
+from . import cold_call_dashboard
 from . import cold_call_hold
 from . import cold_call_dialer
 from . import ir_filters

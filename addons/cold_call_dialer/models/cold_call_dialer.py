@@ -6,7 +6,6 @@ from odoo.osv import expression
 
 from ..const import (
     CALLBACKS_DUE,
-    COUNT_CAP,
     DEFAULT_PAGE_SIZE,
     MAX_DURATION,
     NEVER_CALLED,
@@ -32,26 +31,26 @@ class ColdCallDialer(models.AbstractModel):
         and the settings."""
         self._check_dialer_user()
         options = self._options()
-        Partner = self.env["res.partner"]
-        callable_domain = Partner._cold_call_callable_domain(options)
-
-        def capped_count(domain):
-            count = Partner.search_count(expression.AND([domain, callable_domain]), limit=COUNT_CAP + 1)
-            return {"count": min(count, COUNT_CAP), "count_capped": count > COUNT_CAP, "error": False}
-
+        Filters = self.env["ir.filters"]
+        callable_domain = self.env["res.partner"]._cold_call_callable_domain(options)
         quick_lists = [
-            {"key": key, "name": name, "description": description, **capped_count(domain)}
+            {
+                "key": key,
+                "name": name,
+                "description": description,
+                **Filters._cold_call_capped_count(expression.AND([domain, callable_domain])),
+            }
             for key, name, description, domain in self._quick_lists()
         ]
-        filters = []
-        for ir_filter in self.env["ir.filters"]._cold_call_filters():
-            entry = {"key": ir_filter.id, "name": ir_filter.name, "shared": not ir_filter.user_id}
-            try:
-                domain = ir_filter._cold_call_domain()
-                entry.update(ir_filter._cold_call_count_budget(lambda domain=domain: capped_count(domain)))
-            except FILTER_ERRORS as error:
-                entry.update(count=False, count_capped=False, error=ir_filter._describe_eval_error(error))
-            filters.append(entry)
+        filters = [
+            {
+                "key": ir_filter.id,
+                "name": ir_filter.name,
+                "shared": not ir_filter.user_id,
+                **ir_filter._cold_call_contacts_left(callable_domain),
+            }
+            for ir_filter in Filters._cold_call_filters()
+        ]
         return {
             "quick_lists": quick_lists,
             "filters": filters,
@@ -61,6 +60,7 @@ class ColdCallDialer(models.AbstractModel):
             "default_page_size": DEFAULT_PAGE_SIZE,
             "hold_minutes": self.env["cold.call.hold"]._hold_minutes(),
             "mail_templates": [{"id": t.id, "name": t.name} for t in self.env["mail.template"]._cold_call_templates()],
+            "tally": self.env["cold.call.log"]._cold_call_tally(),
         }
 
     @api.model
@@ -183,6 +183,7 @@ class ColdCallDialer(models.AbstractModel):
             "meeting_id": log.calendar_event_id.id,
             "next": next_card,
             "skipped": skipped,
+            "tally": self.env["cold.call.log"]._cold_call_tally(),
         }
 
     @api.model

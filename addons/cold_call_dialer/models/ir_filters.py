@@ -9,9 +9,12 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 from odoo.tools.safe_eval import time as safe_time
+
+from ..const import COUNT_CAP
 
 # A saved search must stay a plain domain for the Dialer to evaluate it: literals, the names and
 # helpers the web client offers, and cheap operations. Anything that could loop or allocate at will
@@ -198,6 +201,23 @@ class IrFilters(models.Model):
                 message = f"{match.group(1)}: {match.group(2)}"
         reason = message.strip().splitlines()[0] if message.strip() else type(error).__name__
         return _("This saved search cannot be used in the Dialer: %s", reason)
+
+    @api.model
+    def _cold_call_capped_count(self, domain):
+        """Contacts in ``domain``, counted up to COUNT_CAP: exact counts of every list would scan
+        the whole address book once per list."""
+        count = self.env["res.partner"].search_count(domain, limit=COUNT_CAP + 1)
+        return {"count": min(count, COUNT_CAP), "count_capped": count > COUNT_CAP, "error": False}
+
+    def _cold_call_contacts_left(self, callable_domain):
+        """The contacts this saved search still offers in the Dialer (those in ``callable_domain``),
+        as the list screen counts them; a search that cannot be used comes with its error."""
+        self.ensure_one()
+        try:
+            domain = expression.AND([self._cold_call_domain(), callable_domain])
+            return self._cold_call_count_budget(lambda: self._cold_call_capped_count(domain))
+        except FILTER_ERRORS as error:
+            return {"count": False, "count_capped": False, "error": self._describe_eval_error(error)}
 
     @api.model
     def _cold_call_filters(self):

@@ -329,9 +329,9 @@ class ResPartner(models.Model):
                 self.activity_schedule(
                     "mail.mail_activity_data_call", note=Log._text_to_html(note), automated=False, **follow_up
                 )
-            opportunity = self.env["crm.lead"]
+            opportunity, opportunity_created = self.env["crm.lead"], False
             if option and option["creates_opportunity"]:
-                opportunity, _created = opportunity._cold_call_opportunity(self, note_body)
+                opportunity, opportunity_created = opportunity._cold_call_opportunity(self, note_body)
             meeting = self.env["calendar.event"]
             if next_steps.get("meeting"):
                 meeting = meeting._cold_call_book(self, *next_steps["meeting"], opportunity)
@@ -352,6 +352,7 @@ class ResPartner(models.Model):
                     "connected": bool(option and option["connected"]),
                     "follow_up_scheduled": bool(follow_up),
                     "opportunity_id": opportunity.id,
+                    "opportunity_created": opportunity_created,
                     "calendar_event_id": meeting.id,
                     "mail_template_id": template.id,
                 }

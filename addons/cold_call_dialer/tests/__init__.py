@@ -11,3 +11,4 @@ from . import test_ui
 from . import test_bulk_outcome
 from . import test_call_these
 from . import test_export_calls
+from . import test_dashboard

@@ -1,0 +1,207 @@
+import datetime
+
+import pytz
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tools.misc import get_lang
+
+from ..const import DASHBOARD_MAX_DAYS, DASHBOARD_PERIODS, FIGURES_NOTIFICATION
+from .cold_call_log import FIGURES
+
+
+class ColdCallDashboard(models.AbstractModel):
+    """The Dialer managers' dashboard (static/src/dashboard): one call per refresh returns every
+    figure of a period and a sales team, each one grouped query on the call logs (``_read_group``),
+    never one query per rep or per list."""
+
+    _name = "cold.call.dashboard"
+    _description = "Dialer Dashboard"
+
+    @api.model
+    def get_data(self, period="today", date_from=False, date_to=False, team_id=False):
+        """The figures of the calls made in ``period`` ("today", "week", "month" or "custom" from
+        ``date_from`` to ``date_to``, days in the manager's time zone) by the members of sales
+        team ``team_id`` (every rep when False)."""
+        if not self.env.user.has_group("cold_call_dialer.group_cold_call_manager"):
+            raise AccessError(_("Only Dialer administrators see the dashboard."))
+        start, end, first_day, last_day = self._period_bounds(period, date_from, date_to)
+        team = self._team(team_id)
+        reps = (team.member_ids | team.user_id) if team else None
+        domain = [("call_date", ">=", start), ("call_date", "<", end)]
+        if reps is not None:
+            domain.append(("user_id", "in", reps.ids))
+        data = {
+            "period": {
+                "period": period,
+                "date_from": fields.Date.to_string(first_day),
+                "date_to": fields.Date.to_string(last_day),
+                "team_id": team.id,
+            },
+            "teams": [{"id": t.id, "name": t.display_name} for t in self.env["crm.team"].search([])],
+            "domain": domain,
+            "figure_domains": {
+                "calls": [],
+                "connected": [("connected", "=", True)],
+                "talk_time": [("duration", ">", 0)],
+                "meetings": [("calendar_event_id", "!=", False)],
+                "opportunities": [("opportunity_created", "=", True)],
+            },
+            "leaderboard": self._leaderboard(domain),
+            "heat_map": self._heat_map(domain),
+        }
+        data.update(self._lists(domain))
+        data.update(self._section_figures(start, end, reps))
+        return data
+
+    @api.model
+    def _section_figures(self, start, end, users):
+        """The figures of the sections other modules add to the dashboard (``dashboardSections`` in
+        dashboard.js), for calls from ``start`` to ``end``; ``users`` are the team's reps, or None
+        for every rep."""
+        return {}
+
+    @api.model
+    def _notify_figures_changed(self, companies):
+        """Tell the Dialer managers of ``companies`` that figures changed, on the channel of the
+        Dialer's live updates (their partner), so that open dashboards refresh."""
+        managers = self.env.ref("cold_call_dialer.group_cold_call_manager").sudo().users
+        managers = managers.filtered(lambda user: user.company_ids & companies)
+        message = {"company_ids": companies.ids}
+        self.env["bus.bus"]._sendmany([(user.partner_id, FIGURES_NOTIFICATION, message) for user in managers])
+
+    @api.model
+    def _period_bounds(self, period, date_from=False, date_to=False):
+        """(start, end) of ``period`` as naive UTC datetimes, end excluded, and its first and last
+        days, in the user's time zone; weeks start on the day of the user's language."""
+        tz = pytz.timezone(self._tz())
+        today = datetime.datetime.now(tz).date()
+        if period == "today":
+            first = last = today
+        elif period == "week":
+            week_start = int(get_lang(self.env).week_start) - 1
+            first = today - datetime.timedelta(days=(today.weekday() - week_start) % 7)
+            last = first + datetime.timedelta(days=6)
+        elif period == "month":
+            first = today.replace(day=1)
+            last = first + relativedelta(months=1, days=-1)
+        elif period == "custom":
+            try:
+                first, last = fields.Date.to_date(date_from), fields.Date.to_date(date_to)
+            except (TypeError, ValueError) as error:
+                raise ValidationError(_("Give the period's dates as YYYY-MM-DD.")) from error
+            if not (first and last) or first > last:
+                raise ValidationError(_("Pick a first day on or before the last day."))
+            if (last - first).days >= DASHBOARD_MAX_DAYS:
+                raise ValidationError(_("Pick a period of at most %s days.", DASHBOARD_MAX_DAYS))
+        else:
+            raise ValidationError(_("Pick a period among %s.", ", ".join(DASHBOARD_PERIODS)))
+
+        def utc(day):
+            local = tz.localize(datetime.datetime.combine(day, datetime.time.min))
+            return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+        return utc(first), utc(last + datetime.timedelta(days=1)), first, last
+
+    @api.model
+    def _tz(self):
+        tz = self.env.context.get("tz") or self.env.user.tz
+        return tz if tz in pytz.all_timezones_set else "UTC"
+
+    @api.model
+    def _team(self, team_id):
+        if not team_id:
+            return self.env["crm.team"]
+        team = self.env["crm.team"].browse(team_id).exists() if isinstance(team_id, int) else None
+        if not team:
+            raise ValidationError(_("This sales team does not exist any more."))
+        return team
+
+    @api.model
+    def _leaderboard(self, domain):
+        """Per rep: the figures of their calls, most calls first."""
+        figures = self.env["cold.call.log"]._cold_call_figures(domain, ["user_id"])
+        rows = [{"user_id": user.id, "name": user.name, **values} for (user,), values in figures.items()]
+        return sorted(rows, key=lambda row: (-row["calls"], row["name"]))
+
+    @api.model
+    def _heat_map(self, domain):
+        """Calls and connected calls per weekday (0 is Monday) and hour of the day, in the user's
+        time zone, as ``[weekday, hour, calls, connected]`` cells with calls."""
+        groups = (
+            self.env["cold.call.log"]
+            .with_context(tz=self._tz())
+            ._read_group(domain, ["call_date:hour", "connected"], ["__count"])
+        )
+        cells = {}
+        for hour, connected, count in groups:
+            cell = cells.setdefault((hour.weekday(), hour.hour), [hour.weekday(), hour.hour, 0, 0])
+            cell[2] += count
+            cell[3] += count if connected else 0
+        return {
+            "cells": sorted(cells.values()),
+            "week_start": int(get_lang(self.env).week_start) - 1,
+        }
+
+    @api.model
+    def _lists(self, domain):
+        """The funnel, for all the calls and per list: dialed, connected, interested, meeting and
+        won (opportunities of the calls won since); and per list the contacts called and, for the
+        Dialer's saved searches, the contacts it still offers. Calls from quick lists or deleted
+        searches are grouped by the list name they were made from."""
+        Log = self.env["cold.call.log"]
+        groupby = ["filter_id", "list_name"]
+        figures = Log._cold_call_figures(domain, groupby)
+        contacts = {
+            (ir_filter.id, name): count
+            for ir_filter, name, count in Log._read_group(domain, groupby, ["partner_id:count_distinct"])
+        }
+        won_domain = [("id", "in", Log._search(domain)), ("opportunity_id.stage_id.is_won", "=", True)]
+        # Won opportunities count even if the manager may not read CRM: only the count is shown.
+        won = {
+            (ir_filter.id, name): count
+            for ir_filter, name, count in Log.sudo()._read_group(won_domain, groupby, ["opportunity_id:count_distinct"])
+        }
+        total_won = Log.sudo()._read_group(won_domain, [], ["opportunity_id:count_distinct"])[0][0]
+        callable_domain = self.env["res.partner"]._cold_call_callable_domain(self.env["cold.call.dialer"]._options())
+        rows = {}
+        for ir_filter in self.env["ir.filters"]._cold_call_filters():
+            rows[("filter", ir_filter.id)] = {
+                **dict.fromkeys(FIGURES, 0),
+                "key": f"filter-{ir_filter.id}",
+                "filter_id": ir_filter.id,
+                "name": ir_filter.name,
+                "contacts": 0,
+                "won": 0,
+                "left": ir_filter._cold_call_contacts_left(callable_domain),
+            }
+        for (ir_filter, name), values in figures.items():
+            key = ("filter", ir_filter.id) if ir_filter else ("name", name)
+            # a rep's private search is not readable by the manager: it shows under its list name
+            row = rows.setdefault(
+                key,
+                {
+                    **dict.fromkeys(FIGURES, 0),
+                    "key": f"{key[0]}-{key[1]}",
+                    "filter_id": ir_filter.id,
+                    "name": name,
+                    "contacts": 0,
+                    "won": 0,
+                    "left": False,
+                },
+            )
+            for figure in FIGURES:
+                row[figure] += values[figure]
+            row["contacts"] += contacts.get((ir_filter.id, name), 0)
+            row["won"] += won.get((ir_filter.id, name), 0)
+        for row in rows.values():
+            row["connect_rate"] = round(100.0 * row["connected"] / row["calls"], 1) if row["calls"] else 0.0
+        total = dict.fromkeys(FIGURES, 0)
+        for values in figures.values():
+            for figure in FIGURES:
+                total[figure] += values[figure]
+        total["won"] = total_won
+        total["connect_rate"] = round(100.0 * total["connected"] / total["calls"], 1) if total["calls"] else 0.0
+        lists = sorted(rows.values(), key=lambda row: (-row["calls"], row["name"].lower()))
+        return {"funnel": total, "lists": lists}
