@@ -174,3 +174,45 @@ class TestDialerNotesOnlyUi(DialerTourCase):
         self.assertIn("Receptionist says the buyer is back next week", note.body)
         log = self.env["cold.call.log"].search([("partner_id", "=", self.tour_alpha.id)])
         self.assertRecordValues(log, [{"user_id": self.rep.id, "status_value": False, "status_label": False}])
+
+
+@tagged("post_install", "-at_install")
+class TestDashboardUi(DialerTourCase):
+    """A Dialer manager reads the dashboard: today, a past week, one team, one rep's calls."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_tour_fixtures()
+        cls.manager.password = cls.manager.login
+        cls.manager.tz = "Asia/Kolkata"
+        cls.env["crm.team"].create({"name": "Dashboard team", "member_ids": [(6, 0, cls.rep.ids)]})
+        now = fields.Datetime.now()
+        calls = [
+            (cls.rep, now, True, cls.alpha),
+            (cls.rep, now, False, cls.bravo),
+            (cls.rep_two, now, False, cls.charlie),
+            # Monday 2 March 2026, in Kolkata
+            (cls.rep, "2026-03-02 04:00:00", True, cls.alpha),
+            (cls.rep, "2026-03-02 05:00:00", False, cls.bravo),
+            (cls.rep_two, "2026-03-03 06:00:00", True, cls.charlie),
+            (cls.rep_two, "2026-03-04 06:00:00", False, cls.delta),
+            (cls.rep_two, "2026-03-05 06:00:00", False, cls.echo),
+        ]
+        cls.env["cold.call.log"].create(
+            [
+                {
+                    "call_date": when,
+                    "user_id": user.id,
+                    "partner_id": partner.id,
+                    "filter_id": cls.tour_filter.id,
+                    "list_name": cls.tour_filter.name,
+                    "connected": connected,
+                    "duration": 60 if connected else 0,
+                }
+                for user, when, connected, partner in calls
+            ]
+        )
+
+    def test_manager_reads_the_dashboard(self):
+        self.start_tour("/web", "cold_call_dialer_dashboard", login=self.manager.login)

@@ -39,6 +39,22 @@ export function errorMessage(error) {
 }
 
 /**
+ * A total of talk time as "3h 05m" (or "Xm Ys" under an hour), for the dashboard and the tally.
+ * @param {number} seconds
+ */
+export function formatTalkTime(seconds) {
+    const total = Math.max(0, Math.round(seconds || 0));
+    if (total < 3600) {
+        return formatCallDuration(total);
+    }
+    const minutes = Math.floor((total % 3600) / 60);
+    return _t("%(hours)sh %(minutes)sm", {
+        hours: Math.floor(total / 3600),
+        minutes: String(minutes).padStart(2, "0"),
+    });
+}
+
+/**
  * Call ``callback(payload)`` for each bus notification of ``type`` while the component is mounted.
  * Odoo 17's ``bus_service.subscribe`` cannot be undone: listening to "notification" can.
  * bus_service is an async service (``useService`` cannot give it): the env has it started.

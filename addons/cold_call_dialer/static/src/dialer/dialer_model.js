@@ -6,11 +6,9 @@ import { browser } from "@web/core/browser/browser";
 import { errorMessage } from "../utils";
 import { AutoDialer } from "./auto_dial";
 import {
-    addToTally,
     callSeconds,
     emptyCall,
     emptyForm,
-    emptyTally,
     followUpValues,
     formError,
     initialState,
@@ -105,6 +103,7 @@ export class DialerModel {
             notesOnly: data.notes_only,
             pageSizes: data.page_sizes,
             holdMinutes: data.hold_minutes,
+            tally: data.tally,
         });
         if (!this.state.page) {
             this.state.pageSize = data.default_page_size;
@@ -146,7 +145,6 @@ export class DialerModel {
         if (!list || list.error || this.isWorking) {
             return;
         }
-        this.state.tally = emptyTally();
         await this.openPage(1);
     }
 
@@ -255,7 +253,7 @@ export class DialerModel {
                 return;
             }
             const option = this.selectedOption;
-            addToTally(this.state.tally, option, duration);
+            this.state.tally = result.tally;
             this._updateContact(result.contact);
             this.state.rows[current.contact.id] = {
                 state: "done",

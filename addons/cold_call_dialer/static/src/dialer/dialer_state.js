@@ -8,7 +8,7 @@ const MEETING_HOUR = 10; // a booked meeting starts by default the next working 
 
 /**
  * The Dialer's state is plain data, so that it can be copied across breadcrumbs: its shape, and
- * the helpers of its parts (the call form, the call clock, the session tally).
+ * the helpers of its parts (the call form, the call clock, the tally).
  */
 
 /** The state of a Dialer just opened, on the list screen. */
@@ -134,18 +134,15 @@ export function stopCall(call) {
     }
 }
 
+/** The rep's figures of today before the server sends them (``cold.call.log._cold_call_tally``). */
 export function emptyTally() {
-    return { calls: 0, talkTime: 0, connected: 0, outcomes: {} };
-}
-
-/** Count a saved call in the session tally. */
-export function addToTally(tally, option, duration) {
-    tally.calls++;
-    tally.talkTime += duration;
-    if (option) {
-        tally.outcomes[option.label] = (tally.outcomes[option.label] || 0) + 1;
-        if (option.connected) {
-            tally.connected++;
-        }
-    }
+    return {
+        calls: 0,
+        connected: 0,
+        connect_rate: 0,
+        talk_time: 0,
+        meetings: 0,
+        opportunities: 0,
+        outcomes: [],
+    };
 }

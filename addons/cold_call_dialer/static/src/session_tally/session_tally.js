@@ -1,9 +1,12 @@
 /** @odoo-module **/
 
 import { Component, useState } from "@odoo/owl";
-import { formatCallDuration } from "../utils";
+import { formatTalkTime } from "../utils";
 
-/** What the rep did since they started calling this list. */
+/**
+ * The rep's own figures of today, as the server counts them for the managers' dashboard (same
+ * definitions: a call is connected when its outcome says so, talk time is the timed calls).
+ */
 export class SessionTally extends Component {
     static template = "cold_call_dialer.SessionTally";
     static props = { model: Object };
@@ -18,10 +21,6 @@ export class SessionTally extends Component {
     }
 
     get talkTime() {
-        return formatCallDuration(this.tally.talkTime);
-    }
-
-    get outcomes() {
-        return Object.entries(this.tally.outcomes).sort((a, b) => b[1] - a[1]);
+        return formatTalkTime(this.tally.talk_time);
     }
 }
