@@ -29,3 +29,8 @@ STATE_RANK = {"requested": 0, "failed": 0, "ringing": 1, "connected": 2, "ended"
 
 # MCUBE statuses that suggest an outcome, given to the default outcomes.
 DEFAULT_MCUBE_STATUSES = {"no_answer": "NoAnswer, Busy, Cancel, Failed"}
+
+# The dashboard lists missed inbound calls not called back from at least this far back, so that
+# yesterday's unanswered callers still show on "Today".
+CALLBACK_WINDOW = timedelta(days=7)
+PENDING_CALLBACKS_SHOWN = 50

@@ -1,9 +1,19 @@
-from odoo import _, fields, models
+import statistics
+
+from odoo import _, api, fields, models
 from odoo.tools import SQL
 
+from odoo.addons.mcube_integration.tools.payload import MISSED_STATUSES
 from odoo.addons.queue_job.exception import RetryableJobError
 
-from ..const import JOIN_RETRY_SECONDS, JOIN_WAIT, JOIN_WINDOW_AFTER, JOIN_WINDOW_BEFORE, REFID_PREFIX
+from ..const import (
+    JOIN_RETRY_SECONDS,
+    JOIN_WAIT,
+    JOIN_WINDOW_AFTER,
+    JOIN_WINDOW_BEFORE,
+    PENDING_CALLBACKS_SHOWN,
+    REFID_PREFIX,
+)
 
 
 class McubeCallRecord(models.Model):
@@ -12,6 +22,79 @@ class McubeCallRecord(models.Model):
     so that an outbound call to a known contact never becomes a new lead."""
 
     _inherit = "mcube.call.record"
+
+    @api.model
+    def _upsert_from_event(self, event, data):
+        """A call that ends changes the managers' callback figures: open dashboards refresh."""
+        record = super()._upsert_from_event(event, data)
+        if record.state == "completed" and event.phase == "hangup":
+            self.env["cold.call.dashboard"]._notify_figures_changed(record.company_id)
+        return record
+
+    @api.model
+    def _cold_call_callbacks(self, since, start, end, users=None):
+        """Missed inbound calls (from ``since``) and their callbacks, for the Dialer dashboard.
+
+        A missed call is called back by the first later call to its number: an outbound MCUBE
+        call, or a Dialer call logged on its contact. Returns the numbers still waiting, oldest
+        first (each with its first missed call), and the median minutes to a callback of the
+        calls missed from ``start`` to ``end``. Read as superuser within the user's companies:
+        Dialer managers see callbacks without MCUBE rights."""
+        domain = [
+            ("direction", "=", "inbound"),
+            ("status", "in", MISSED_STATUSES),
+            ("phone_number", "!=", False),
+            ("call_date", ">=", since),
+            ("call_date", "<", end),
+            ("company_id", "in", self.env.companies.ids),
+        ]
+        if users is not None:
+            domain.append(("user_id", "in", users.ids))
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT r.id, r.phone_number, r.call_date,
+                       (SELECT MIN(later.call_date) FROM (
+                            SELECT o.call_date FROM mcube_call_record o
+                             WHERE o.phone_number = r.phone_number AND o.direction = 'outbound'
+                               AND o.call_date > r.call_date
+                            UNION ALL
+                            SELECT l.call_date FROM cold_call_log l
+                             WHERE l.partner_id = r.partner_id AND l.call_date > r.call_date
+                       ) later)
+                  FROM mcube_call_record r
+                 WHERE r.id IN %s
+                 ORDER BY r.call_date, r.id
+                """,
+                self.sudo()._search(domain).subselect(),
+            )
+        )
+        waiting, delays = {}, []
+        for record_id, number, call_date, called_back_at in self.env.cr.fetchall():
+            if called_back_at is None:
+                waiting.setdefault(number, []).append(record_id)
+            elif call_date >= start:
+                delays.append((called_back_at - call_date).total_seconds() / 60)
+        first_ids = sorted(ids[0] for ids in waiting.values())
+        records = self.sudo().browse(first_ids).sorted(lambda record: (record.call_date, record.id))
+        return {
+            "pending_count": len(waiting),
+            "pending": [
+                {
+                    "id": record.id,
+                    "phone_number": record.phone_number,
+                    "call_date": fields.Datetime.to_string(record.call_date),
+                    "missed": len(waiting[record.phone_number]),
+                    "contact": record.partner_id.display_name or record.lead_id.display_name or "",
+                    "partner_id": record.partner_id.id,
+                    "lead_id": record.lead_id.id,
+                    "owner": record.user_id.name or "",
+                }
+                for record in records[:PENDING_CALLBACKS_SHOWN]
+            ],
+            "called_back": len(delays),
+            "median_minutes": round(statistics.median(delays)) if delays else False,
+        }
 
     def _assign(self):
         """Run for every event of the call, after its values are merged: a call joined to a

@@ -1,4 +1,5 @@
 from . import test_click_to_call_tools
+from . import test_dashboard
 from . import test_end_to_end
 from . import test_join
 from . import test_log_call

@@ -1,0 +1,16 @@
+from odoo import api, models
+
+from ..const import CALLBACK_WINDOW
+
+
+class ColdCallDashboard(models.AbstractModel):
+    """The dashboard's MCUBE follow-up: missed inbound calls nobody has called back yet."""
+
+    _inherit = "cold.call.dashboard"
+
+    @api.model
+    def _section_figures(self, start, end, users):
+        figures = super()._section_figures(start, end, users)
+        since = min(start, end - CALLBACK_WINDOW)
+        figures["mcube_callbacks"] = self.env["mcube.call.record"]._cold_call_callbacks(since, start, end, users)
+        return figures
