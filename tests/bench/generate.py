@@ -1,4 +1,5 @@
-"""Benchmark data in bulk SQL, reproducible from a seed: contacts, saved filters, leads, sales users.
+"""Benchmark data in bulk SQL, reproducible from a seed: contacts, saved filters, leads, sales users,
+a Dialer manager and the reps' call logs.
 
 Run through scripts/bench; alone: generate.py DB --contacts 100000 --leads 10000 --seed 42.
 """
@@ -17,6 +18,10 @@ from odoo import SUPERUSER_ID, api  # noqa: E402
 
 CONTACT_PREFIX = "Bench Contact"
 LEAD_PREFIX = "Bench Lead"
+MANAGER_LOGIN = "bench-manager"
+TEAM_NAME = "Bench team"
+TEAM_SIZE = 10
+CALL_LOG_DAYS = 60
 LEAD_NUMBER_BASE = 7000000000  # lead i has the number 7000000000 + i, so lookups can aim at hits
 # (name, domain): saved searches from ~1% to ~50% of the contacts (cities are drawn with those weights)
 FILTERS = [
@@ -148,12 +153,92 @@ def generate_users(env, count):
             )
 
 
+def generate_managers(env, reps):
+    """A Dialer manager for the dashboard, and a sales team of the first reps for its team filter."""
+    users = env["res.users"].with_context(no_reset_password=True)
+    if not users.search_count([("login", "=", MANAGER_LOGIN)]):
+        groups = env.ref("sales_team.group_sale_manager") | env.ref("cold_call_dialer.group_cold_call_manager")
+        users.create(
+            {
+                "name": "Bench Manager",
+                "login": MANAGER_LOGIN,
+                "password": MANAGER_LOGIN,
+                "tz": "Asia/Kolkata",
+                "groups_id": [(6, 0, groups.ids)],
+            }
+        )
+    team = env["crm.team"].search([("name", "=", TEAM_NAME)])
+    members = users.search([("login", "in", [f"bench-rep-{k}" for k in range(1, min(reps, TEAM_SIZE) + 1)])])
+    if not team:
+        env["crm.team"].create({"name": TEAM_NAME, "member_ids": [(6, 0, members.ids)]})
+
+
+def generate_call_logs(env, count, seed):
+    """Calls of the bench reps over the last CALL_LOG_DAYS days: a third connected, one in twenty
+    on an opportunity (half of them creating it), from the bench searches or a quick list."""
+    cr = env.cr
+    cr.execute("SELECT array_agg(id ORDER BY id) FROM res_users WHERE login LIKE 'bench-rep-%'")
+    reps = cr.fetchone()[0]
+    cr.execute("SELECT count(*) FROM cold_call_log WHERE user_id = ANY(%s)", [reps])
+    existing = cr.fetchone()[0]
+    if existing >= count:
+        return existing
+    cr.execute("SELECT min(id), max(id) FROM res_partner WHERE name LIKE %s", [f"{CONTACT_PREFIX} %"])
+    first_contact, last_contact = cr.fetchone()
+    cr.execute("SELECT array_agg(id ORDER BY id), array_agg(name ORDER BY id) FROM ir_filters WHERE name ~ '^Bench:'")
+    filter_ids, filter_names = cr.fetchone()
+    cr.execute("SELECT array_agg(id) FROM (SELECT id FROM crm_lead WHERE type = 'opportunity' LIMIT 1000) AS o")
+    opportunities = cr.fetchone()[0]
+    cr.execute("SELECT setseed(%s)", [(seed % 1000) / 1000 - 0.5])
+    cr.execute(
+        """
+        INSERT INTO cold_call_log (call_date, user_id, partner_id, filter_id, list_name, status_value,
+                                   status_label, duration, connected, connect_rate, follow_up_scheduled,
+                                   opportunity_id, opportunity_created, company_id,
+                                   create_date, write_date, create_uid, write_uid)
+        SELECT c.call_date, c.rep, c.contact, c.filter_id, COALESCE(c.filter_name, 'Never called'),
+               CASE WHEN c.connected THEN 'interested' ELSE 'no_answer' END,
+               CASE WHEN c.connected THEN 'Connected - Interested' ELSE 'No Answer - No Voicemail' END,
+               CASE WHEN c.connected THEN 30 + floor(random() * 300)::int ELSE 0 END,
+               c.connected, CASE WHEN c.connected THEN 100 ELSE 0 END, false,
+               c.opportunity, c.opportunity IS NOT NULL AND random() < 0.5, %(company)s,
+               c.call_date, c.call_date, c.rep, c.rep
+          FROM (
+            SELECT now() at time zone 'UTC' - random() * %(days)s * interval '1 day' AS call_date,
+                   (%(reps)s::int[])[1 + floor(random() * cardinality(%(reps)s::int[]))::int] AS rep,
+                   %(first)s + floor(random() * (%(last)s - %(first)s + 1))::int AS contact,
+                   (%(filters)s::int[])[f.k] AS filter_id, (%(names)s::varchar[])[f.k] AS filter_name,
+                   random() < 0.35 AS connected,
+                   CASE WHEN random() < 0.05 THEN (%(opportunities)s::int[])[1 + floor(random() * 1000)::int]
+                   END AS opportunity
+              FROM generate_series(%(start)s, %(count)s) i,
+                   LATERAL (SELECT 1 + floor(random() * (cardinality(%(filters)s::int[]) + 1))::int + i * 0 AS k) f
+          ) c
+        """,
+        {
+            "company": env.company.id,
+            "days": CALL_LOG_DAYS,
+            "reps": reps,
+            "first": first_contact,
+            "last": last_contact,
+            "filters": filter_ids,
+            "names": filter_names,
+            "opportunities": opportunities,
+            "start": existing + 1,
+            "count": count,
+        },
+    )
+    cr.execute("ANALYZE cold_call_log")
+    return count
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("db")
     parser.add_argument("--contacts", type=int, default=100_000)
     parser.add_argument("--leads", type=int, default=10_000)
-    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--call-logs", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=42)
     args = parser.parse_args()
     odoo.tools.config.parse_config([*odoo_options(), "-d", args.db, "--log-level=warn"])
@@ -164,7 +249,12 @@ def main():
         generate_filters(env)
         leads = generate_leads(env, args.leads)
         generate_users(env, args.users)
-    print(f"{contacts} contacts, {leads} leads, {args.users} users in {time.monotonic() - started:.1f}s")
+        generate_managers(env, args.users)
+        calls = generate_call_logs(env, args.call_logs, args.seed)
+    print(
+        f"{contacts} contacts, {leads} leads, {args.users} users, {calls} call logs"
+        f" in {time.monotonic() - started:.1f}s"
+    )
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ ROOT = HERE.parent.parent
 sys.path.insert(0, str(HERE.parent))
 
 import requests  # noqa: E402
-from generate import LEAD_NUMBER_BASE  # noqa: E402
+from generate import LEAD_NUMBER_BASE, MANAGER_LOGIN, TEAM_NAME  # noqa: E402
 from loadgen import build_request, run_load  # noqa: E402
 from mcube import configure_token, event  # noqa: E402
 from odoo_server import OdooServer, odoo_options  # noqa: E402
@@ -55,10 +55,13 @@ def db_exists(db):
     return psql("postgres", f"SELECT 1 FROM pg_database WHERE datname = '{db}'") == "1"
 
 
-def ensure_database(db, contacts, leads, seed):
+def ensure_database(db, contacts, leads, seed, call_logs):
     if not db_exists(db):
-        print(f"Creating {db} with both modules (no demo data)", flush=True)
+        print(f"Creating {db} with the modules (no demo data)", flush=True)
         odoo("-d", db, "-i", MODULES, "--without-demo=all", "--stop-after-init", "--workers=0", "--log-level=warn")
+    else:
+        print(f"Updating the modules of {db} to this code", flush=True)
+        odoo("-d", db, "-u", MODULES, "--stop-after-init", "--workers=0", "--log-level=warn")
     started = time.monotonic()
     generator = [
         os.environ["ODOO_PYTHON"],
@@ -66,6 +69,7 @@ def ensure_database(db, contacts, leads, seed):
         db,
         f"--contacts={contacts}",
         f"--leads={leads}",
+        f"--call-logs={call_logs}",
         f"--seed={seed}",
     ]
     print(
@@ -164,6 +168,32 @@ def bench_dialer(server, iterations):
             }
         )
     return {"rows": rows, "big_filter_count": first["total"]}
+
+
+def bench_dashboard(server, iterations):
+    """One refresh of the managers' dashboard (a single RPC) per period, and for one team."""
+    rpc = server.session(MANAGER_LOGIN, MANAGER_LOGIN)
+    dashboard = "cold.call.dashboard"
+    first = rpc.call(dashboard, "get_data", "month")
+    team = next(team["id"] for team in first["teams"] if team["name"] == TEAM_NAME)
+    cases = {
+        "today": {"period": "today"},
+        "this week": {"period": "week"},
+        "this month": {"period": "month"},
+        "this month, one team": {"period": "month", "team_id": team},
+    }
+    samples = {label: [] for label in cases}
+    for _i in range(max(1, iterations // len(cases))):
+        for label, kwargs in cases.items():
+            timed(samples[label], rpc, dashboard, "get_data", **kwargs)
+    rows = [{"refresh": label, **percentiles(values)} for label, values in samples.items()]
+    rows.append({"refresh": "all", **percentiles([value for values in samples.values() for value in values])})
+    return {
+        "rows": rows,
+        "month_calls": first["funnel"]["calls"],
+        "reps": len(first["leaderboard"]),
+        "lists": len(first["lists"]),
+    }
 
 
 def settle(url, timeout=60):
@@ -292,6 +322,12 @@ def machine():
     )
 
 
+def commit():
+    return subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+
+
 def table(headers, rows):
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join(str(row.get(h, "")) for h in headers) + " |" for row in rows]
@@ -299,8 +335,10 @@ def table(headers, rows):
 
 
 def report(results, args):
-    dialer, webhook, processing, lookups = (results[k] for k in ("dialer", "webhook", "processing", "lookup"))
-    budget = {"list filters": 100, "page of 50 (~50k filter)": 150, "log a call": 150}
+    dialer, dashboard, webhook, processing, lookups = (
+        results[k] for k in ("dialer", "dashboard", "webhook", "processing", "lookup")
+    )
+    budget = {"list filters": 100, "page of 50 (~50k filter)": 150, "log a call": 100}
     for row in dialer["rows"]:
         row["budget_p95_ms"] = budget[row["action"]]
         row["met"] = "yes" if row["p95_ms"] <= row["budget_p95_ms"] else "NO"
@@ -309,7 +347,7 @@ def report(results, args):
     lines = [
         "# Benchmarks",
         "",
-        f"Measured {datetime.date.today().isoformat()} on {machine()}.",
+        f"Measured {datetime.date.today().isoformat()} at commit {commit()} on {machine()}, alone on the machine.",
         f"Command: `./scripts/bench {' '.join(sys.argv[1:])}`".rstrip(),
         f"Data: {args.contacts} contacts (seed {args.seed}), saved filters of 1% to 50%, {args.leads} leads and a "
         f"copy with {args.big_leads}; Odoo as in odoo.conf (3 workers, queue_job runner on 2 channels); "
@@ -323,6 +361,12 @@ def report(results, args):
             ["action", "n", "p50_ms", "p95_ms", "budget_p95_ms", "met", "chain_p50_ms", "chain_p95_ms", "ratio_p50"],
             dialer["rows"],
         ),
+        "",
+        "## Dialer dashboard, one refresh (one RPC) as a manager (budget: p95 <= 300 ms)",
+        f"{args.call_logs} call logs of {dashboard['reps']} reps over the last 60 days "
+        f"({dashboard['month_calls']} this month), {dashboard['lists']} lists.",
+        "",
+        table(["refresh", "n", "p50_ms", "p95_ms"], dashboard["rows"]),
         "",
         f"## Webhook accept vs /web/health, {args.duration}s at each constant rate (open loop)",
         "",
@@ -359,6 +403,7 @@ def main():
     parser.add_argument("--contacts", type=int, default=100_000)
     parser.add_argument("--leads", type=int, default=10_000)
     parser.add_argument("--big-leads", type=int, default=1_000_000)
+    parser.add_argument("--call-logs", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--iterations", type=int, default=200, help="calls per Dialer action")
     parser.add_argument("--duration", type=int, default=60, help="seconds at each webhook rate")
@@ -367,12 +412,14 @@ def main():
     log_dir = Path(os.environ.get("LOG_DIR", ROOT / "test-logs"))
     log_dir.mkdir(exist_ok=True)
 
-    ensure_database(args.db, args.contacts, args.leads, args.seed)
+    ensure_database(args.db, args.contacts, args.leads, args.seed, args.call_logs)
     results = {}
     server = OdooServer(args.db, log_dir / "bench-server.log", env=NO_RUNNER).start()
     try:
         print("Dialer", flush=True)
         results["dialer"] = bench_dialer(server, args.iterations)
+        print("Dashboard", flush=True)
+        results["dashboard"] = bench_dashboard(server, args.iterations)
         print("Webhook", flush=True)
         token = configure_token(server.session())
         results["webhook"] = bench_webhook(server, args.duration, token)
@@ -390,7 +437,7 @@ def main():
     big_db = f"{args.db}_1m"
     if not db_exists(big_db):
         subprocess.run(["createdb", "-T", args.db, big_db], check=True)
-    ensure_database(big_db, args.contacts, args.big_leads, args.seed)
+    ensure_database(big_db, args.contacts, args.big_leads, args.seed, args.call_logs)
     results["lookup"] = [bench_lookup(args.db, args.leads), bench_lookup(big_db, args.big_leads)]
     report(results, args)
 
