@@ -44,6 +44,8 @@ class GeventProblem(AssertionError):
 GEVENT_STARTED = "Evented Service (longpolling) running on"
 GEVENT_CRASHED = "Evented Service (longpolling): uncaught error during main loop"
 TRACEBACK = "Traceback (most recent call last):"
+# Odoo's log line of a request: "METHOD path HTTP/x" status - SQL queries, SQL time, other time
+REQUEST_LINE = re.compile(r'"[A-Z]+ (?P<path>\S+) HTTP/[\d.]+" (?P<status>\d{3}) - (?P<queries>\d+) ')
 
 
 def traceback_blocks(lines):
@@ -151,6 +153,15 @@ class OdooServer:
             log.seek(self._log_offset)
             return log.read().decode("utf-8", errors="replace")
 
+    def request_queries(self, path_prefix):
+        """The SQL queries of each request to a path starting with ``path_prefix`` since the last
+        ``start()``, as Odoo's request log counts them."""
+        return [
+            int(match["queries"])
+            for match in REQUEST_LINE.finditer(self.log_since_start())
+            if match["path"].startswith(path_prefix)
+        ]
+
     def gevent_problems(self):
         """Why the gevent process did not stay up since the last ``start()``: an empty list when it did."""
         problems = []
@@ -215,7 +226,7 @@ class JsonRpc:
 
     def call(self, model, method, *args, **kwargs):
         answer = self.http.post(
-            f"{self.url}/web/dataset/call_kw",
+            f"{self.url}/web/dataset/call_kw/{model}/{method}",
             json={
                 "jsonrpc": "2.0",
                 "params": {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
