@@ -108,3 +108,24 @@ def test_one_reps_save_reaches_another_reps_open_dialer(odoo_server, admin):
     finally:
         listener.close()
     assert any(partner in payload["ids"] for _at, payload in listener.of_type("cold_call_dialer/contacts"))
+
+
+def test_a_reps_save_refreshes_the_managers_dashboard_not_the_other_reps(odoo_server, admin):
+    rep_groups = ["base.group_partner_manager", "cold_call_dialer.group_cold_call_user"]
+    rep, other_rep = create_user(admin, rep_groups), create_user(admin, rep_groups)
+    manager = create_user(admin, ["base.group_partner_manager", "cold_call_dialer.group_cold_call_manager"])
+    partner = admin.call(
+        "res.partner", "create", {"name": f"Dashboard prospect {uuid.uuid4().hex[:6]}", "phone": "+14155550101"}
+    )
+    manager_ws, rep_ws = Listener(odoo_server, manager), Listener(odoo_server, other_rep)
+    try:
+        odoo_server.session(rep, rep).call("cold.call.dialer", "log_call", partner, status="no_answer")
+        deadline = time.monotonic() + 10
+        while not manager_ws.of_type("cold_call_dialer/figures") and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(0.5)  # what the other rep would get has had the same time to arrive
+    finally:
+        manager_ws.close()
+        rep_ws.close()
+    assert manager_ws.of_type("cold_call_dialer/figures"), "the manager's dashboard was not told"
+    assert not rep_ws.of_type("cold_call_dialer/figures"), "a rep got the managers' refresh"
