@@ -29,6 +29,12 @@ DEFAULT_TIMEZONE = "Asia/Kolkata"
 
 JOB_CHANNEL = "root.mcube"
 JOB_MAX_RETRIES = 8
+# New events are processed by batch jobs: each call's events always go to the same one of
+# PARAM_BATCH_JOBS parallel jobs (set it to the capacity of the job channel), up to
+# BATCH_SIZE events per job run, in one transaction.
+PARAM_BATCH_JOBS = "mcube_integration.batch_jobs"
+DEFAULT_BATCH_JOBS = 2
+BATCH_SIZE = 100
 # A failed run is retried automatically after each of these delays, then the event is failed.
 AUTO_RETRY_DELAYS = (timedelta(minutes=10), timedelta(hours=1), timedelta(hours=6))
 LIVE_JOB_STATES = ("wait_dependencies", "pending", "enqueued", "started")

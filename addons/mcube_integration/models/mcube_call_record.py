@@ -7,6 +7,8 @@ from odoo.tools import SQL
 from ..const import DEFAULT_TIMEZONE, PARAM_DEFAULT_TEAM, PARAM_DEFAULT_USER, PARAM_TIMEZONE
 from ..tools.payload import MISSED_STATUSES
 
+# The customer, the DID and the agent phone of a parsed call, in this order.
+NOTIFY_NUMBERS = ("customer_number", "virtual_number", "agent_phone")
 OPEN_LEAD_DOMAIN = [("active", "=", True), "|", ("stage_id", "=", False), ("stage_id.is_won", "=", False)]
 
 
@@ -74,6 +76,31 @@ class McubeCallRecord(models.Model):
         for record in self:
             minutes, seconds = divmod(record.duration or 0, 60)
             record.duration_display = f"{minutes // 60}:{minutes % 60:02d}:{seconds:02d}"
+
+    @api.model
+    def _notify_incoming(self, call, company):
+        """Pop up an inbound call on its salesperson's screen as soon as MCUBE says it starts,
+        without waiting for the job queue: the salesperson owning the DID (or the agent's
+        phone) gets the caller's lead or contact, found by number in the call's company."""
+        if call["phase"] != "start" or call["direction"] != "inbound" or not call["customer_number"]:
+            return
+        phones = self.env["mcube.phone.mixin"]
+        numbers = [phones._mcube_normalize_phone(call[key]) if call[key] else False for key in NOTIFY_NUMBERS]
+        user = self._find_salesperson(numbers[1], numbers[2], company)
+        if not user or not numbers[0]:
+            return
+        lead = self._find_lead_by_phone(numbers[0], company)
+        partner = lead.partner_id or self._find_partner_by_phone(numbers[0], company)
+        self.env["bus.bus"]._sendone(
+            user.partner_id,
+            "mcube_integration/incoming_call",
+            {
+                "call_id": call["call_id"],
+                "number": numbers[0],
+                "lead": {"id": lead.id, "name": lead.name} if lead else False,
+                "partner": {"id": partner.id, "name": partner.display_name} if partner else False,
+            },
+        )
 
     @api.model
     def _upsert_from_event(self, event, data):

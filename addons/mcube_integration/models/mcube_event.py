@@ -1,5 +1,6 @@
 import json
 import logging
+import zlib
 
 import psycopg2
 
@@ -9,7 +10,16 @@ from odoo.tools import SQL
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
-from ..const import AUTO_RETRY_DELAYS, JOB_CHANNEL, JOB_MAX_RETRIES, LIVE_JOB_STATES, LOST_JOB_DELAY
+from ..const import (
+    AUTO_RETRY_DELAYS,
+    BATCH_SIZE,
+    DEFAULT_BATCH_JOBS,
+    JOB_CHANNEL,
+    JOB_MAX_RETRIES,
+    LIVE_JOB_STATES,
+    LOST_JOB_DELAY,
+    PARAM_BATCH_JOBS,
+)
 from ..tools.payload import PayloadError, body_kind, decode, given_fields, parse
 
 _logger = logging.getLogger(__name__)
@@ -21,10 +31,6 @@ DELIVERY_FIELDS = frozenset(
 # A dropped connection, an administrator's shutdown (57P01), a cancelled query (57014),
 # a lock or serialization conflict: the database, not the event, is the problem.
 TRANSIENT_ERRORS = (psycopg2.OperationalError, psycopg2.InterfaceError, RetryableJobError)
-
-
-# The customer, the DID and the agent phone of a parsed call, in this order.
-NOTIFY_NUMBERS = ("customer_number", "virtual_number", "agent_phone")
 
 
 class McubeEvent(models.Model):
@@ -82,6 +88,9 @@ class McubeEvent(models.Model):
         "the call record was made without them.",
     )
     call_record_id = fields.Many2one("mcube.call.record", readonly=True, ondelete="set null")
+    batch = fields.Integer(
+        readonly=True, help="The batch job that processes the event, the same for every event of a call."
+    )
 
     _sql_constraints = [
         (
@@ -118,16 +127,17 @@ class McubeEvent(models.Model):
         if stored and not given_fields(call) - set().union(*(event._given_fields() for event in stored)):
             return stored[0], "duplicate"
         delivery = max(stored.mapped("delivery"), default=0) + 1
+        batch = zlib.crc32(call["call_id"].encode()) % self._batch_jobs()
         now = fields.Datetime.now()
         self.env.cr.execute(
             SQL(
                 """
                 INSERT INTO mcube_event (call_id, phase, delivery, payload, content_type, headers,
                                          remote_addr, received_at, company_id, state, attempts,
-                                         auto_retries, create_uid, create_date, write_uid, write_date)
+                                         auto_retries, batch, create_uid, create_date, write_uid, write_date)
                 VALUES (%(call_id)s, %(phase)s, %(delivery)s, %(payload)s, %(content_type)s, %(headers)s,
                         %(remote_addr)s, %(now)s, %(company)s, 'pending', 0,
-                        0, %(uid)s, %(now)s, %(uid)s, %(now)s)
+                        0, %(batch)s, %(uid)s, %(now)s, %(uid)s, %(now)s)
                 ON CONFLICT (call_id, phase, delivery) DO NOTHING
                 RETURNING id
                 """,
@@ -139,6 +149,7 @@ class McubeEvent(models.Model):
                 headers=json.dumps(headers, sort_keys=True),
                 remote_addr=remote_addr,
                 company=self._company_for(call["virtual_number"]).id,
+                batch=batch,
                 now=now,
                 uid=self.env.uid,
             ),
@@ -150,7 +161,7 @@ class McubeEvent(models.Model):
             first = self.search([("call_id", "=", call["call_id"]), ("phase", "=", call["phase"])], limit=1)
             return stored[:1] or first, "duplicate"
         event = self.browse(row[0])
-        event._enqueue()
+        self._ensure_batch_job(batch)
         return event, "accepted" if delivery == 1 else "updated"
 
     @api.model
@@ -162,32 +173,6 @@ class McubeEvent(models.Model):
         owner = number and users.search([("mcube_virtual_number", "=", number), ("share", "=", False)], limit=1)
         user = owner or self.env["mcube.call.record"]._default_salesperson()
         return user.company_id or self.env.ref("base.main_company")
-
-    def _notify_incoming(self, call):
-        """Pop up an inbound call on its salesperson's screen as soon as MCUBE says it starts,
-        without waiting for the job queue: the salesperson owning the DID (or the agent's
-        phone) gets the caller's lead or contact, found by number in the call's company."""
-        self.ensure_one()
-        if call["phase"] != "start" or call["direction"] != "inbound" or not call["customer_number"]:
-            return
-        phones = self.env["mcube.phone.mixin"]
-        Records = self.env["mcube.call.record"]
-        numbers = [phones._mcube_normalize_phone(call[key]) if call[key] else False for key in NOTIFY_NUMBERS]
-        user = Records._find_salesperson(numbers[1], numbers[2], self.company_id)
-        if not user or not numbers[0]:
-            return
-        lead = Records._find_lead_by_phone(numbers[0], self.company_id)
-        partner = lead.partner_id or Records._find_partner_by_phone(numbers[0], self.company_id)
-        self.env["bus.bus"]._sendone(
-            user.partner_id,
-            "mcube_integration/incoming_call",
-            {
-                "call_id": self.call_id,
-                "number": numbers[0],
-                "lead": {"id": lead.id, "name": lead.name} if lead else False,
-                "partner": {"id": partner.id, "name": partner.display_name} if partner else False,
-            },
-        )
 
     def _parsed(self):
         """The canonical call of the stored payload, read as the webhook read it."""
@@ -213,6 +198,69 @@ class McubeEvent(models.Model):
                 description=_("Process MCUBE event %s", event.display_name),
             )._process()
 
+    @api.model
+    def _batch_jobs(self):
+        value = self.env["ir.config_parameter"].sudo().get_param(PARAM_BATCH_JOBS)
+        return max(1, int(value)) if value and value.isdigit() else DEFAULT_BATCH_JOBS
+
+    @api.model
+    def _batch_identity_key(self, batch):
+        return f"mcube.event.batch:{batch}"
+
+    @api.model
+    def _ensure_batch_job(self, batch):
+        """Make sure a job of ``batch`` will run after this transaction: a job still waiting to
+        start sees the events committed before it starts, for it cannot start before this
+        transaction ends (its row is locked FOR SHARE until then); else a new job is enqueued.
+        Either way, no stored event waits without a job, even across a crash."""
+        self.env.cr.execute(
+            SQL(
+                """SELECT id FROM queue_job WHERE identity_key = %s AND state IN ('pending', 'enqueued')
+                   LIMIT 1 FOR SHARE""",
+                self._batch_identity_key(batch),
+            ),
+            log_exceptions=False,  # a conflict with the runner is replayed by Odoo like any other
+        )
+        if self.env.cr.fetchone():
+            return
+        self.with_delay(
+            channel=JOB_CHANNEL,
+            identity_key=self._batch_identity_key(batch),
+            max_retries=JOB_MAX_RETRIES,
+            description=_("Process new MCUBE events (batch %s)", batch),
+        )._process_batch(batch)
+
+    @api.model
+    def _process_batch(self, batch):
+        """Process the oldest new events of ``batch`` (up to BATCH_SIZE) in one transaction, each
+        on its own: a failed one is failed or retried alone (``_fail``); one hit by a database
+        conflict gets its own job, which queue_job retries with backoff. Only a broken
+        connection retries the whole batch. Events of one call are in the same batch, in the
+        order they arrived; a full batch enqueues the next one."""
+        self.env.cr.execute(
+            SQL(
+                """SELECT id FROM mcube_event
+                    WHERE state = 'pending' AND batch = %s AND attempts = 0 AND auto_retries = 0
+                    ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED""",
+                batch,
+                BATCH_SIZE,
+            ),
+            log_exceptions=False,
+        )
+        events = self.browse([row[0] for row in self.env.cr.fetchall()])
+        try:
+            for event in events:
+                try:
+                    event._run()
+                except TRANSIENT_ERRORS:
+                    event._enqueue()
+                except Exception as error:
+                    event._fail(error)
+        except TRANSIENT_ERRORS as error:
+            raise RetryableJobError(str(error)) from error
+        if len(events) == BATCH_SIZE:
+            self._ensure_batch_job(batch)
+
     def _process(self):
         """Turn the event into its call record. Idempotent: the event row is locked and a
         done event is left alone, so a job requeued after a crash changes nothing twice.
@@ -231,24 +279,29 @@ class McubeEvent(models.Model):
             if not row or row[0] == "done":
                 return
             self.invalidate_recordset()
-            with self.env.cr.savepoint():
-                call = self._parsed()
-                record = self.env["mcube.call.record"]._upsert_from_event(self, call)
-            self.write(
-                {
-                    "state": "done",
-                    "attempts": self.attempts + 1,
-                    "last_error": False,
-                    "warnings": "\n".join(str(warning) for warning in call["warnings"]) or False,
-                    "call_record_id": record.id,
-                }
-            )
+            self._run()
         except Exception as error:
             if isinstance(error, TRANSIENT_ERRORS) and not last_try:
                 if isinstance(error, RetryableJobError):
                     raise
                 raise RetryableJobError(str(error)) from error
             self._fail(error)
+
+    def _run(self):
+        """Merge the event into its call record, all or nothing, and mark it done."""
+        self.ensure_one()
+        with self.env.cr.savepoint():
+            call = self._parsed()
+            record = self.env["mcube.call.record"]._upsert_from_event(self, call)
+        self.write(
+            {
+                "state": "done",
+                "attempts": self.attempts + 1,
+                "last_error": False,
+                "warnings": "\n".join(str(warning) for warning in call["warnings"]) or False,
+                "call_record_id": record.id,
+            }
+        )
 
     def _is_last_attempt(self):
         """On the job's last try a transient error must end the run, or the event would
@@ -317,18 +370,14 @@ class McubeEvent(models.Model):
         )
         if not candidates:
             return
+        keys = {event: (event._job_identity_key(), self._batch_identity_key(event.batch)) for event in candidates}
         live_keys = set(
             self.env["queue.job"]
             .sudo()
-            .search(
-                [
-                    ("identity_key", "in", [event._job_identity_key() for event in candidates]),
-                    ("state", "in", LIVE_JOB_STATES),
-                ]
-            )
+            .search([("identity_key", "in", sorted(set().union(*keys.values()))), ("state", "in", LIVE_JOB_STATES)])
             .mapped("identity_key")
         )
-        lost = candidates.filtered(lambda event: event._job_identity_key() not in live_keys)
+        lost = candidates.filtered(lambda event: not live_keys.intersection(keys[event]))
         error = _("The processing job ended without processing this event (failed, cancelled or lost).")
         failed = self.browse()
         for event in lost:

@@ -6,8 +6,10 @@ from odoo.exceptions import ValidationError
 from odoo.addons.base.models.res_partner import _tz_get
 
 from ..const import (
+    DEFAULT_BATCH_JOBS,
     DEFAULT_TIMEZONE,
     PARAM_ALLOWED_IPS,
+    PARAM_BATCH_JOBS,
     PARAM_COUNTRY,
     PARAM_DEFAULT_TEAM,
     PARAM_DEFAULT_USER,
@@ -48,6 +50,13 @@ class ResConfigSettings(models.TransientModel):
         config_parameter=PARAM_COUNTRY,
         help="Country of numbers sent without a prefix. Empty: the company's country (India when it has none).",
     )
+    mcube_batch_jobs = fields.Integer(
+        string="Parallel MCUBE Jobs",
+        config_parameter=PARAM_BATCH_JOBS,
+        default=DEFAULT_BATCH_JOBS,
+        help="How many jobs process new MCUBE events at once; set it to the capacity of the job channel "
+        "root.mcube (queue_job's channels option).",
+    )
     mcube_timezone = fields.Selection(
         _tz_get,
         string="MCUBE Timezone",
@@ -72,6 +81,11 @@ class ResConfigSettings(models.TransientModel):
                 parse_allowed_networks(settings.mcube_allowed_ips)
             except ValueError as error:
                 raise ValidationError(_("%s is not an IP address or network (CIDR).", error.args[0])) from error
+
+    @api.constrains("mcube_batch_jobs")
+    def _check_mcube_batch_jobs(self):
+        if any(not 1 <= settings.mcube_batch_jobs <= 64 for settings in self):
+            raise ValidationError(_("Run between 1 and 64 MCUBE jobs at once."))
 
     def set_values(self):
         """A new default country changes the E.164 numbers of leads and contacts that

@@ -1,5 +1,6 @@
 import ast
 from datetime import datetime
+from unittest.mock import patch
 
 import psycopg2
 from lxml import etree
@@ -96,16 +97,51 @@ class TestProcessing(McubeCase, TransactionCase):
         self.assertEqual(len(record.lead_id.message_ids), messages)
         self.assertEqual(self.CallRecord.search_count([("call_id", "=", "MC-20251113-000123")]), 1)
 
-    def test_job_is_enqueued_on_the_mcube_channel_with_an_identity(self):
+    def test_new_events_go_to_the_batch_job_of_their_call(self):
         with trap_jobs() as trap:
-            event, outcome = self.store({"callid": "J-1"})
+            start, outcome = self.store({"callid": "J-1"})
+            hangup, _outcome = self.store({"callid": "J-1", "endtime": "2025-11-13 10:00:00"})
             self.assertEqual(outcome, "accepted")
+            self.assertEqual(start.batch, hangup.batch, "a call's events are processed in order, by one job")
             trap.assert_jobs_count(1)
             trap.assert_enqueued_job(
-                event._process,
-                properties={"channel": "root.mcube", "identity_key": f"mcube.event:{event.id}"},
+                self.Event._process_batch,
+                args=(start.batch,),
+                properties={"channel": "root.mcube", "identity_key": f"mcube.event.batch:{start.batch}"},
             )
+            trap.perform_enqueued_jobs()
+        self.assertEqual((start.state, hangup.state), ("done", "done"))
         self.assertEqual(self.env.ref("mcube_integration.queue_job_channel_mcube").complete_name, "root.mcube")
+
+    def test_calls_spread_over_the_batch_jobs(self):
+        self.env["ir.config_parameter"].sudo().set_param("mcube_integration.batch_jobs", "3")
+        with trap_jobs() as trap:
+            events = [self.store({"callid": f"S-{i}"})[0] for i in range(30)]
+            self.assertEqual(sorted({event.batch for event in events}), [0, 1, 2])
+            trap.assert_jobs_count(3, only=self.Event._process_batch)
+            trap.perform_enqueued_jobs()
+        self.assertEqual(set(self.Event.browse([event.id for event in events]).mapped("state")), {"done"})
+
+    def test_a_failing_event_does_not_hold_up_its_batch(self):
+        with trap_jobs() as trap:
+            events = [self.store({"callid": f"B-{i}"})[0] for i in range(3)]
+            self.env.cr.execute("UPDATE mcube_event SET payload = '{\"callto\": 1}' WHERE id = %s", [events[1].id])
+            with mute_logger("odoo.addons.mcube_integration.models.mcube_event"):
+                trap.perform_enqueued_jobs()
+        self.Event.invalidate_model()
+        self.assertEqual([event.state for event in events], ["done", "failed", "done"])
+
+    def test_a_full_batch_enqueues_the_next_one(self):
+        with patch("odoo.addons.mcube_integration.models.mcube_event.BATCH_SIZE", 2), trap_jobs() as trap:
+            events = [self.store({"callid": f"F-{i}"})[0] for i in range(5)]
+            self.env.cr.execute("UPDATE mcube_event SET batch = 0 WHERE id IN %s", [tuple(e.id for e in events)])
+            runs = 0
+            while trap.enqueued_jobs:
+                trap.perform_enqueued_jobs()
+                runs += 1
+        self.Event.invalidate_model()
+        self.assertEqual({event.state for event in events}, {"done"})
+        self.assertGreaterEqual(runs, 3)
 
     def test_assignment_by_agent_phone_when_the_did_is_unknown(self):
         self.ingest(sample(HANGUP, callid="A-1", clicktocalldid="8000000000", callto="9811111111"))

@@ -43,12 +43,31 @@ class TestRecovery(McubeCase, TransactionCase):
         )
         event.invalidate_recordset()
 
+    def trapped_store(self, payload):
+        """Store a delivery, its batch job trapped and left unperformed, as if it were lost."""
+        with trap_jobs():
+            return self.store(payload)[0]
+
     def test_transient_error_retries(self):
+        """A database conflict on one event of a batch hands it to its own job, which queue_job
+        retries with backoff."""
         with trap_jobs() as trap:
             event, _outcome = self.store({"callid": "E-1", "endtime": "2025-11-13 10:00:00"})
-            failing = patch.object(type(self.CallRecord), "_upsert_from_event", side_effect=serialization_failure())
-            with failing, self.assertRaises(RetryableJobError):
+            other, _outcome = self.store({"callid": "E-3", "endtime": "2025-11-13 10:00:00"})
+            other.batch = event.batch
+            real_upsert = type(self.CallRecord)._upsert_from_event
+
+            def conflict_on_e1(records, stored, data):
+                if stored == event:
+                    raise serialization_failure()
+                return real_upsert(records, stored, data)
+
+            with patch.object(type(self.CallRecord), "_upsert_from_event", conflict_on_e1):
                 trap.perform_enqueued_jobs()
+                self.assertEqual((event.state, other.state), ("pending", "done"), "the rest of the batch is done")
+                trap.assert_jobs_count(1, only=event._process)
+                with self.assertRaises(RetryableJobError):
+                    trap.perform_enqueued_jobs()
         self.assertEqual(event.state, "pending")
 
     def test_any_database_error_is_retried_not_failed(self):
@@ -64,9 +83,20 @@ class TestRecovery(McubeCase, TransactionCase):
             with trap_jobs() as trap:
                 event, _outcome = self.store({"callid": f"DB-{index}"})
                 failing = patch.object(type(self.CallRecord), "_upsert_from_event", side_effect=error)
-                with failing, self.assertRaises(RetryableJobError, msg=repr(error)):
-                    trap.perform_enqueued_jobs()
+                with failing:
+                    trap.perform_enqueued_jobs()  # the batch hands the event to its own job
+                    with self.assertRaises(RetryableJobError, msg=repr(error)):
+                        trap.perform_enqueued_jobs()
             self.assertEqual((event.state, event.attempts, event.last_error), ("pending", 0, False), repr(error))
+
+    def test_a_broken_connection_retries_the_whole_batch(self):
+        with trap_jobs() as trap:
+            event, _outcome = self.store({"callid": "DB-9"})
+            failing = patch.object(type(self.Event), "_enqueue", side_effect=psycopg2.InterfaceError("closed"))
+            conflict = patch.object(type(self.CallRecord), "_upsert_from_event", side_effect=serialization_failure())
+            with failing, conflict, self.assertRaises(RetryableJobError):
+                trap.perform_enqueued_jobs()
+        self.assertEqual(event.state, "pending")
 
     def test_a_real_cancelled_query_is_retried(self):
         def slow_query(*_args):
@@ -76,8 +106,10 @@ class TestRecovery(McubeCase, TransactionCase):
         with trap_jobs() as trap:
             event, _outcome = self.store(sample(HANGUP))
             slow = patch.object(type(self.CallRecord), "_upsert_from_event", side_effect=slow_query)
-            with slow, mute_logger("odoo.sql_db"), self.assertRaisesRegex(RetryableJobError, "statement timeout"):
+            with slow, mute_logger("odoo.sql_db"):
                 trap.perform_enqueued_jobs()
+                with self.assertRaisesRegex(RetryableJobError, "statement timeout"):
+                    trap.perform_enqueued_jobs()
         self.assertEqual(event.state, "pending")
         self.env.cr.execute("SHOW statement_timeout")
         self.assertNotEqual(self.env.cr.fetchone()[0], "50ms", "the savepoint undid the setting")
@@ -88,8 +120,11 @@ class TestRecovery(McubeCase, TransactionCase):
     def test_transient_error_on_the_last_try_is_a_failed_run(self):
         last_try = patch.object(type(self.Event), "_is_last_attempt", return_value=True)
         failing = patch.object(type(self.CallRecord), "_upsert_from_event", side_effect=serialization_failure())
-        with last_try, failing:
-            event = self.ingest({"callid": "E-2", "endtime": "2025-11-13 10:00:00"})
+        with last_try, failing, trap_jobs() as trap:
+            event, _outcome = self.store({"callid": "E-2", "endtime": "2025-11-13 10:00:00"})
+            trap.perform_enqueued_jobs()  # the batch hands the event to its own job
+            trap.perform_enqueued_jobs()  # which is on its last try
+        event.invalidate_recordset()
         self.assertEqual((event.state, event.auto_retries, event.attempts), ("pending", 1, 1))
         self.assertIn("serialize", event.last_error)
 
@@ -129,10 +164,8 @@ class TestRecovery(McubeCase, TransactionCase):
 
     @mute_logger(EVENT_LOGGER)
     def test_lost_job_is_enqueued_again_while_retries_remain(self):
-        with trap_jobs():
-            stale, _outcome = self.store({"callid": "L-1"})
-            fresh, _outcome = self.store({"callid": "L-2"})
-            spent, _outcome = self.store({"callid": "L-3"})
+        # one trap each: a trap stores for real the second job of an identity it already holds
+        stale, fresh, spent = (self.trapped_store({"callid": f"L-{i}"}) for i in (1, 2, 3))
         for event in stale | spent:
             self.age(event)
         spent_retries = len(AUTO_RETRY_DELAYS)
@@ -151,7 +184,7 @@ class TestRecovery(McubeCase, TransactionCase):
     def test_pending_event_with_a_live_job_is_left_alone(self):
         stale, _outcome = self.store({"callid": "L-4"})
         self.age(stale)
-        job = self.env["queue.job"].search([("identity_key", "=", f"mcube.event:{stale.id}")])
+        job = self.env["queue.job"].search([("identity_key", "=", f"mcube.event.batch:{stale.batch}")])
         self.assertEqual(job.state, "pending")
         self.assertEqual(job.channel, "root.mcube")
         self.Event._cron_fail_lost_events()
@@ -162,13 +195,13 @@ class TestRecovery(McubeCase, TransactionCase):
         """Outside a trap: the next run is a pending job with an eta, which the lost-job
         cron counts as live."""
         event, _outcome = self.store(sample(HANGUP))
-        first = self.env["queue.job"].search([("identity_key", "=", f"mcube.event:{event.id}")])
+        first = self.env["queue.job"].search([("identity_key", "=", f"mcube.event.batch:{event.batch}")])
         job = Job.load(self.env, first.uuid)
         job.set_started()  # as queue_job's runner does: a started job is not an identity match
         job.store()
         with patch.object(type(self.CallRecord), "_assign", side_effect=ValueError("no lead")):
             job.perform()
-        job = self.env["queue.job"].search([("identity_key", "=", f"mcube.event:{event.id}"), ("id", "!=", first.id)])
+        job = self.env["queue.job"].search([("identity_key", "=", f"mcube.event:{event.id}")])
         self.assertEqual(job.state, "pending")
         self.assertTrue(job.eta)
         self.age(event)

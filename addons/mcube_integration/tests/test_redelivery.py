@@ -29,12 +29,11 @@ class TestRedelivery(McubeCase, TransactionCase):
         self.assertEqual(self.Event.search_count([("call_id", "=", "MC-20251113-000123")]), 3)
 
     def test_redelivery_processed_first_fills_blanks_and_the_first_still_merges(self):
-        with trap_jobs() as trap:
+        with trap_jobs():
             first, _outcome = self.store(sample(HANGUP, filename="", agentname="Priya Sharma"))
             second, _outcome = self.store(sample(HANGUP, agentname="Someone Else"))
-            trap.enqueued_jobs.reverse()
-            for job in trap.enqueued_jobs:
-                job.perform()
+        second._process()
+        first._process()
         record = self.record_of("MC-20251113-000123")
         self.assertEqual((first.state, second.state), ("done", "done"))
         self.assertEqual(record.recording_url, RECORDING)

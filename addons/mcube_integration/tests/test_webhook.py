@@ -62,9 +62,9 @@ class TestWebhook(McubeCase, HttpCase):
         headers = json.loads(event.headers)
         self.assertEqual(headers["User-Agent"], "MCUBE/1.0")
         self.assertNotIn(TOKEN, event.headers)
-        job = self.env["queue.job"].search([("identity_key", "=", f"mcube.event:{event.id}")])
-        self.assertEqual((job.state, job.channel, job.method_name), ("pending", "root.mcube", "_process"))
-        self.assertEqual(job.name, "Process MCUBE event MC-20251113-000123/hangup")
+        job = self.env["queue.job"].search([("identity_key", "=", f"mcube.event.batch:{event.batch}")])
+        self.assertEqual((job.state, job.channel, job.method_name), ("pending", "root.mcube", "_process_batch"))
+        self.assertEqual(job.name, f"Process new MCUBE events (batch {event.batch})")
 
     def test_200_for_a_replayed_delivery_changes_nothing(self):
         first = self.post(sample("inbound_call_start"))
@@ -80,10 +80,9 @@ class TestWebhook(McubeCase, HttpCase):
     def test_both_phases_over_http_make_one_call_record(self):
         for name in ("inbound_answered_hangup", "inbound_call_start", "inbound_answered_hangup"):
             self.post(sample(name))
-        jobs = self.env["queue.job"].search([("method_name", "=", "_process"), ("state", "=", "pending")])
-        self.assertEqual(len(jobs), 2)
-        for job in jobs:
-            Job.load(self.env, job.uuid).perform()
+        jobs = self.env["queue.job"].search([("method_name", "=", "_process_batch"), ("state", "=", "pending")])
+        self.assertEqual(len(jobs), 1, "both events of the call wait for the same batch job")
+        Job.load(self.env, jobs.uuid).perform()
         record = self.record_of("MC-20251113-000123")
         self.assertEqual(len(record), 1)
         self.assertEqual(record.state, "completed")
@@ -123,7 +122,7 @@ class TestWebhook(McubeCase, HttpCase):
         event = self.env["mcube.event"].browse(response.json()["event_id"])
         self.assertEqual(event.payload, urlencode(form))
         self.assertEqual(event.content_type, "application/x-www-form-urlencoded")
-        job = self.env["queue.job"].search([("identity_key", "=", f"mcube.event:{event.id}")])
+        job = self.env["queue.job"].search([("identity_key", "=", f"mcube.event.batch:{event.batch}")])
         Job.load(self.env, job.uuid).perform()
         record = self.record_of("MC-20251113-000987")
         self.assertEqual(

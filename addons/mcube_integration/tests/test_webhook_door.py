@@ -46,8 +46,8 @@ class TestWebhookDoor(McubeCase, HttpCase):
         return response.status, json.loads(response.read())
 
     def run_jobs(self, *events):
-        for event in events:
-            job = self.env["queue.job"].search([("identity_key", "=", f"mcube.event:{event.id}")])
+        keys = {f"mcube.event.batch:{event.batch}" for event in events}
+        for job in self.env["queue.job"].search([("identity_key", "in", sorted(keys)), ("state", "=", "pending")]):
             Job.load(self.env, job.uuid).perform()
         self.env.invalidate_all()
 
