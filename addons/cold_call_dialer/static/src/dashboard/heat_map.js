@@ -51,11 +51,11 @@ export class HeatMap extends Component {
                     value: this.state.measure === "calls" ? calls || "" : calls ? `${rate}%` : "",
                     style: calls ? `--o-heat: ${(0.12 + 0.88 * level).toFixed(2)}` : "",
                     strong: level > 0.5,
-                    title: _t("%(day)s %(hour)s:00 · %(calls)s calls, %(rate)s%% connected", {
+                    title: _t("%(day)s %(hour)s:00 · %(calls)s calls, %(rate)s connected", {
                         day: names[weekday],
                         hour: String(hour).padStart(2, "0"),
                         calls,
-                        rate,
+                        rate: `${rate}%`,
                     }),
                 };
             });
