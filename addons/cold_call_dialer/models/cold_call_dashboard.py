@@ -8,7 +8,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tools.misc import get_lang
 
 from ..const import DASHBOARD_MAX_DAYS, DASHBOARD_PERIODS, FIGURES_NOTIFICATION
-from .cold_call_log import FIGURES
+from .cold_call_log import FIGURES, connect_rate
 
 
 class ColdCallDashboard(models.AbstractModel):
@@ -68,8 +68,7 @@ class ColdCallDashboard(models.AbstractModel):
         Dialer's live updates (their partner), so that open dashboards refresh."""
         managers = self.env.ref("cold_call_dialer.group_cold_call_manager").sudo().users
         managers = managers.filtered(lambda user: user.company_ids & companies)
-        message = {"company_ids": companies.ids}
-        self.env["bus.bus"]._sendmany([(user.partner_id, FIGURES_NOTIFICATION, message) for user in managers])
+        self.env["bus.bus"]._sendmany([(user.partner_id, FIGURES_NOTIFICATION, {}) for user in managers])
 
     @api.model
     def _period_bounds(self, period, date_from=False, date_to=False):
@@ -167,41 +166,33 @@ class ColdCallDashboard(models.AbstractModel):
         callable_domain = self.env["res.partner"]._cold_call_callable_domain(self.env["cold.call.dialer"]._options())
         rows = {}
         for ir_filter in self.env["ir.filters"]._cold_call_filters():
-            rows[("filter", ir_filter.id)] = {
-                **dict.fromkeys(FIGURES, 0),
-                "key": f"filter-{ir_filter.id}",
-                "filter_id": ir_filter.id,
-                "name": ir_filter.name,
-                "contacts": 0,
-                "won": 0,
-                "left": ir_filter._cold_call_contacts_left(callable_domain),
-            }
+            left = ir_filter._cold_call_contacts_left(callable_domain)
+            rows["filter", ir_filter.id] = self._list_row(("filter", ir_filter.id), ir_filter.id, ir_filter.name, left)
+        total = self._list_row(("all", ""), False, "")
         for (ir_filter, name), values in figures.items():
             key = ("filter", ir_filter.id) if ir_filter else ("name", name)
             # a rep's private search is not readable by the manager: it shows under its list name
-            row = rows.setdefault(
-                key,
-                {
-                    **dict.fromkeys(FIGURES, 0),
-                    "key": f"{key[0]}-{key[1]}",
-                    "filter_id": ir_filter.id,
-                    "name": name,
-                    "contacts": 0,
-                    "won": 0,
-                    "left": False,
-                },
-            )
-            for figure in FIGURES:
-                row[figure] += values[figure]
+            row = rows.setdefault(key, self._list_row(key, ir_filter.id, name))
+            for entry in (row, total):
+                for figure in FIGURES:
+                    entry[figure] += values[figure]
             row["contacts"] += contacts.get((ir_filter.id, name), 0)
             row["won"] += won.get((ir_filter.id, name), 0)
-        for row in rows.values():
-            row["connect_rate"] = round(100.0 * row["connected"] / row["calls"], 1) if row["calls"] else 0.0
-        total = dict.fromkeys(FIGURES, 0)
-        for values in figures.values():
-            for figure in FIGURES:
-                total[figure] += values[figure]
         total["won"] = total_won
-        total["connect_rate"] = round(100.0 * total["connected"] / total["calls"], 1) if total["calls"] else 0.0
+        for entry in (*rows.values(), total):
+            entry["connect_rate"] = connect_rate(entry)
         lists = sorted(rows.values(), key=lambda row: (-row["calls"], row["name"].lower()))
         return {"funnel": total, "lists": lists}
+
+    @api.model
+    def _list_row(self, key, filter_id, name, left=False):
+        """A list's figures before its calls are added; ``left`` is what the Dialer still offers."""
+        return {
+            **dict.fromkeys(FIGURES, 0),
+            "key": "-".join(map(str, key)),
+            "filter_id": filter_id,
+            "name": name,
+            "contacts": 0,
+            "won": 0,
+            "left": left,
+        }

@@ -6,6 +6,11 @@ from odoo.tools import format_datetime
 FIGURES = ("calls", "connected", "talk_time", "meetings", "opportunities", "interested")
 
 
+def connect_rate(figures):
+    """The connected calls among ``figures``' calls, in percent."""
+    return round(100.0 * figures["connected"] / figures["calls"], 1) if figures["calls"] else 0.0
+
+
 class ColdCallLog(models.Model):
     """One call made from the Dialer: the numbers behind the reports.
 
@@ -96,7 +101,7 @@ class ColdCallLog(models.Model):
             entry["interested"] += interested
             entry["opportunities"] += count if created else 0
         for entry in figures.values():
-            entry["connect_rate"] = round(100.0 * entry["connected"] / entry["calls"], 1)
+            entry["connect_rate"] = connect_rate(entry)
         return figures
 
     @api.model
