@@ -23,13 +23,12 @@ class McubeCallRecord(models.Model):
 
     _inherit = "mcube.call.record"
 
-    @api.model
-    def _upsert_from_event(self, event, data):
-        """A call that ends changes the managers' callback figures: open dashboards refresh."""
-        record = super()._upsert_from_event(event, data)
-        if record.state == "completed" and event.phase == "hangup":
-            self.env["cold.call.dashboard"]._notify_figures_changed(record.company_id)
-        return record
+    def _settle(self, ended):
+        """Calls that end change the managers' callback figures: open dashboards refresh, once
+        per batch of events."""
+        if ended:
+            self.env["cold.call.dashboard"]._notify_figures_changed(ended.company_id)
+        return super()._settle(ended)
 
     @api.model
     def _cold_call_callbacks(self, since, start, end, users=None):
@@ -99,15 +98,16 @@ class McubeCallRecord(models.Model):
     def _assign(self):
         """Run for every event of the call, after its values are merged: a call joined to a
         Dialer attempt takes the attempt's contact and rep, and no lead is looked up or
-        created; any other call is assigned as before."""
-        self.ensure_one()
-        attempt = self._cold_call_attempt()
-        if not attempt:
-            return super()._assign()
-        values = {"partner_id": attempt.partner_id.id, "user_id": attempt.user_id.id}
-        self.write({fname: value for fname, value in values.items() if self[fname].id != value})
-        attempt._join(self)
-        return None
+        created; the other calls are assigned as before."""
+        joined = self.browse()
+        for record in self:
+            attempt = record._cold_call_attempt()
+            if attempt:
+                values = {"partner_id": attempt.partner_id.id, "user_id": attempt.user_id.id}
+                record.write({fname: value for fname, value in values.items() if record[fname].id != value})
+                attempt._join(record)
+                joined |= record
+        return super(McubeCallRecord, self - joined)._assign()
 
     def _cold_call_attempt(self):
         """The Dialer attempt this call answers: the one joined already, else the one whose

@@ -96,7 +96,7 @@ class McubeWebhookController(http.Controller):
             call, text, mimetype, headers, storable_text(httprequest.remote_addr or "")
         )
         if outcome == "accepted":
-            env["mcube.call.record"]._notify_incoming(call, event.company_id)
+            env["mcube.call.record"]._notify_incoming(call, event)
         env.flush_all()
         return answer(202 if outcome == "accepted" else 200, status=outcome, event_id=event.id)
 

@@ -6,4 +6,5 @@ from . import crm_lead
 from . import ir_http
 from . import res_partner
 from . import res_users
+from . import res_company
 from . import res_config_settings

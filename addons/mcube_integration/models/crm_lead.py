@@ -1,5 +1,9 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
+from odoo.tools import SQL
+
+OPEN_LEAD_DOMAIN = [("active", "=", True), "|", ("stage_id", "=", False), ("stage_id.is_won", "=", False)]
 
 
 class CrmLead(models.Model):
@@ -24,9 +28,45 @@ class CrmLead(models.Model):
 
     @api.depends("mcube_call_record_ids.call_date")
     def _compute_mcube_last_call_date(self):
+        last = dict(
+            self.env["mcube.call.record"]._read_group(
+                [("lead_id", "in", self._origin.ids)], ["lead_id"], ["call_date:max"]
+            )
+        )
         for lead in self:
-            dates = [date for date in lead.mcube_call_record_ids.mapped("call_date") if date]
-            lead.mcube_last_call_date = max(dates, default=False)
+            lead.mcube_last_call_date = last.get(lead._origin, False)
+
+    @api.model
+    def _mcube_find_by_phones(self, numbers, company):
+        """{number: lead} for the E.164 ``numbers``: the most recently active open lead of the
+        company with that number (indexed columns only), else the open lead of an earlier call
+        from it (numbers phonenumbers cannot validate). Two queries at most for all of them."""
+        open_in_company = OPEN_LEAD_DOMAIN + [("company_id", "in", [company.id, False])]
+        columns = ["phone_sanitized", "mcube_phone_sanitized", "mcube_mobile_sanitized"]
+        leads = self.search_fetch(
+            open_in_company + expression.OR([[(column, "in", list(numbers))] for column in columns]),
+            [*columns, "user_id", "team_id", "partner_id"],
+            order="write_date desc, id desc",
+        )
+        found = {}
+        for lead in leads:
+            for number in (lead[column] for column in columns):
+                if number in numbers:
+                    found.setdefault(number, lead)
+        rest = [number for number in numbers if number not in found]
+        if rest:
+            # Stored calls only: the ones of the batch being processed have no lead yet.
+            self.env.cr.execute(
+                SQL(
+                    """SELECT DISTINCT ON (phone_number) phone_number, lead_id FROM mcube_call_record
+                        WHERE phone_number IN %s AND lead_id IN %s
+                        ORDER BY phone_number, call_date DESC NULLS LAST, id DESC""",
+                    tuple(rest),
+                    self._search(open_in_company).subselect(),
+                )
+            )
+            found.update((number, self.browse(lead_id)) for number, lead_id in self.env.cr.fetchall())
+        return found
 
     def action_view_mcube_calls(self):
         self.ensure_one()
@@ -48,11 +88,11 @@ class CrmLead(models.Model):
         if not e164:
             raise UserError(_("%s is not a phone number.", number))
         company = self.env.company
-        records = self.env["mcube.call.record"].sudo()
-        lead = records._find_lead_by_phone(e164, company)
+        lead = self.sudo()._mcube_find_by_phones({e164}, company).get(e164)
         if not lead:
-            self.env["mcube.phone.lock"].sudo()._acquire(e164)
-            partner = records._find_partner_by_phone(e164, company)
+            self.env["mcube.phone.lock"].sudo()._acquire([e164])
+            partners = self.env["res.partner"].sudo()._mcube_find_by_phones({e164}, company)
+            partner = partners.get(e164, self.env["res.partner"])
             lead = self.create(
                 {
                     "name": _("Inbound call from %s", partner.display_name or e164),

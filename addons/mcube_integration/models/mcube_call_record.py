@@ -9,7 +9,6 @@ from ..tools.payload import MISSED_STATUSES
 
 # The customer, the DID and the agent phone of a parsed call, in this order.
 NOTIFY_NUMBERS = ("customer_number", "virtual_number", "agent_phone")
-OPEN_LEAD_DOMAIN = [("active", "=", True), "|", ("stage_id", "=", False), ("stage_id.is_won", "=", False)]
 
 
 class McubeCallRecord(models.Model):
@@ -78,19 +77,22 @@ class McubeCallRecord(models.Model):
             record.duration_display = f"{minutes // 60}:{minutes % 60:02d}:{seconds:02d}"
 
     @api.model
-    def _notify_incoming(self, call, company):
+    def _notify_incoming(self, call, event):
         """Pop up an inbound call on its salesperson's screen as soon as MCUBE says it starts,
         without waiting for the job queue: the salesperson owning the DID (or the agent's
-        phone) gets the caller's lead or contact, found by number in the call's company."""
+        phone) gets the caller's lead or contact, found by number in the company of the
+        call's ``event``."""
         if call["phase"] != "start" or call["direction"] != "inbound" or not call["customer_number"]:
             return
         phones = self.env["mcube.phone.mixin"]
+        company = event.company_id
         numbers = [phones._mcube_normalize_phone(call[key]) if call[key] else False for key in NOTIFY_NUMBERS]
-        user = self._find_salesperson(numbers[1], numbers[2], company)
-        if not user or not numbers[0]:
+        caller, did_and_agent = numbers[0], (numbers[1], numbers[2])
+        user = self.env["res.users"]._mcube_find_salespeople([did_and_agent], company)[did_and_agent]
+        if not user or not caller:
             return
-        lead = self._find_lead_by_phone(numbers[0], company)
-        partner = lead.partner_id or self._find_partner_by_phone(numbers[0], company)
+        lead = self.env["crm.lead"]._mcube_find_by_phones({caller}, company).get(caller, self.env["crm.lead"])
+        partner = lead.partner_id or self.env["res.partner"]._mcube_find_by_phones({caller}, company).get(caller)
         self.env["bus.bus"]._sendone(
             user.partner_id,
             "mcube_integration/incoming_call",
@@ -104,25 +106,27 @@ class McubeCallRecord(models.Model):
 
     @api.model
     def _upsert_from_event(self, event, data):
-        """Create or update the call of an event (data: its parsed payload); start and
-        hangup merge in either order, a redelivery only fills blanks. The record works
-        in its company, so that leads are found and created there."""
+        """Merge an event into its call (data: its parsed payload), created if needed: start
+        and hangup merge in either order, a redelivery only fills blanks. Returns the record
+        and whether this event ended the call; its lead, salesperson and note come next, for
+        all the events of a batch at once (_settle)."""
         values = self._values_from_call(data, event)
         record = self._lock_call(values.pop("call_id"), event.company_id)
-        record = record.with_company(record.company_id)
         was_completed = record.state == "completed"
         record.write(record._merge_values(values, event.phase, fill_only=event.delivery > 1))
-        record._assign()
-        if record.state == "completed" and not was_completed and record.lead_id:
-            record._log_on_lead()
-        return record
+        return record, record.state == "completed" and not was_completed
+
+    def _settle(self, ended):
+        """Link the leads and salespeople of calls just merged, then log on their leads the
+        calls that ended (``ended``)."""
+        self._assign()
+        ended.filtered("lead_id")._log_on_lead()
 
     @api.model
     def _values_from_call(self, data, event):
         phones = self.env["mcube.phone.mixin"]
-        country = phones._mcube_default_country()
         numbers = {
-            fname: phones._mcube_normalize_phone(data[key], country) or data[key]
+            fname: phones._mcube_normalize_phone(data[key]) or data[key]
             for fname, key in (
                 ("phone_number", "customer_number"),
                 ("virtual_number", "virtual_number"),
@@ -158,10 +162,10 @@ class McubeCallRecord(models.Model):
     @api.model
     def _lock_call(self, call_id, company):
         """The call's record, created if needed (in the company of its first event) and
-        row-locked for this transaction, so that jobs for one call run one after the
-        other. When another job created it after this transaction started, PostgreSQL
-        raises a serialization failure: the job is retried and then sees the record.
-        Expected conflicts are not logged as errors."""
+        row-locked for this transaction by the same statement, so that jobs for one call run
+        one after the other. When another job created it after this transaction started,
+        PostgreSQL raises a serialization failure: the job is retried and then sees the
+        record. Expected conflicts are not logged as errors."""
         now = fields.Datetime.now()
         self.env.cr.execute(
             SQL(
@@ -169,7 +173,8 @@ class McubeCallRecord(models.Model):
                 INSERT INTO mcube_call_record (call_id, state, duration, company_id,
                                                create_uid, create_date, write_uid, write_date)
                 VALUES (%(call_id)s, 'ongoing', 0, %(company)s, %(uid)s, %(now)s, %(uid)s, %(now)s)
-                ON CONFLICT (call_id) DO NOTHING
+                ON CONFLICT (call_id) DO UPDATE SET write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
+                RETURNING id
                 """,
                 call_id=call_id,
                 company=company.id,
@@ -177,9 +182,6 @@ class McubeCallRecord(models.Model):
                 now=now,
             ),
             log_exceptions=False,
-        )
-        self.env.cr.execute(
-            SQL("SELECT id FROM mcube_call_record WHERE call_id = %s FOR UPDATE", call_id), log_exceptions=False
         )
         return self.browse(self.env.cr.fetchone()[0])
 
@@ -200,20 +202,38 @@ class McubeCallRecord(models.Model):
         return vals
 
     def _assign(self):
-        """Link the lead and the salesperson still missing: DID owner, then agent phone,
-        then the lead owner, then the Settings default; an owned lead keeps its owner.
-        Leads, contacts, salespeople and teams are taken from the call's company only."""
+        """Link the leads and salespeople still missing: DID owner, then agent phone, then
+        the lead owner, then the Settings default; an owned lead keeps its owner. Leads,
+        contacts, salespeople and teams are taken from each call's company only, and looked
+        up for all the calls at once."""
+        todo = self.filtered(
+            lambda record: not record.user_id
+            or record._lead_missing()
+            or (record.lead_id and not record.lead_id.user_id)
+        )
+        for company, records in todo.grouped("company_id").items():
+            records = records.with_company(company)
+            pairs = [(record.virtual_number, record.agent_phone) for record in records]
+            agents = self.env["res.users"]._mcube_find_salespeople(pairs, company)
+            default_user = self._default_salesperson(company)
+            default_team = self._default_team(company)
+            missing = records.filtered(lambda record: record._lead_missing())
+            leads = self.env["crm.lead"]._mcube_find_by_phones(set(missing.mapped("phone_number")), company)
+            new = missing.filtered_domain([("phone_number", "not in", list(leads))])
+            if new:
+                leads.update(new._create_leads(agents, default_user, default_team))
+            for record in records:
+                agent = agents[record.virtual_number, record.agent_phone]
+                record._assign_found(agent, default_user, default_team, leads)
+
+    def _lead_missing(self):
+        return not self.lead_id and (self.phone_number or "").startswith("+")
+
+    def _assign_found(self, agent, default_user, default_team, leads):
         self.ensure_one()
         lead = self.lead_id
-        lead_missing = not lead and (self.phone_number or "").startswith("+")
-        if self.user_id and not lead_missing and (not lead or lead.user_id):
-            return
-        company = self.company_id
-        agent = self._find_salesperson(self.virtual_number, self.agent_phone, company)
-        default_user = self._default_salesperson(company)
-        default_team = self._default_team(company)
-        if lead_missing:
-            lead = self._find_lead_by_phone(self.phone_number, company) or self._create_lead(agent or default_user)
+        if self._lead_missing():
+            lead = leads[self.phone_number]
             self.write({"lead_id": lead.id, "partner_id": lead.partner_id.id})
         if lead and not lead.user_id and (agent or default_user):
             lead.user_id = agent or default_user
@@ -224,27 +244,17 @@ class McubeCallRecord(models.Model):
             self.user_id = user
 
     @api.model
-    def _find_salesperson(self, virtual_number, agent_phone, company):
-        users = self.env["res.users"]
-        in_company = [("share", "=", False), ("company_ids", "in", company.id)]
-        if virtual_number:
-            user = users.search([("mcube_virtual_number", "=", virtual_number), *in_company], limit=1)
-            if user:
-                return user
-        if agent_phone and agent_phone.startswith("+"):
-            user = users.search([("mcube_executive_number", "=", agent_phone), *in_company], limit=1)
-            if user:
-                return user
-            phones = self.env["mcube.phone.mixin"]
-            country = phones._mcube_default_country()
-            candidates = users.search([*in_company, "|", ("phone", "!=", False), ("mobile", "!=", False)])
-            for user in candidates:
-                if agent_phone in (
-                    phones._mcube_normalize_phone(user.phone, country),
-                    phones._mcube_normalize_phone(user.mobile, country),
-                ):
-                    return user
-        return users
+    def _company_for(self, virtual_number):
+        """The company of a call, known as it arrives: the one of the user owning its DID,
+        else the default salesperson's, else the main company."""
+        number = virtual_number and self.env["mcube.phone.mixin"]._mcube_normalize_phone(virtual_number)
+        users = self.env["res.users"].sudo()
+        domain = [("mcube_virtual_number", "=", number), ("share", "=", False)]
+        owner = number and users.search_fetch(domain, ["company_id"], limit=1)
+        user = owner or self._default_salesperson()
+        return user.company_id or self.env["res.company"].browse(
+            self.env["ir.model.data"]._xmlid_to_res_id("base.main_company")
+        )
 
     @api.model
     def _default_salesperson(self, company=None):
@@ -259,81 +269,61 @@ class McubeCallRecord(models.Model):
         team = self.env["crm.team"].browse(int(team_id)).exists() if team_id else self.env["crm.team"]
         return team.filtered(lambda t: not t.company_id or t.company_id == company)
 
-    @api.model
-    def _find_lead_by_phone(self, number, company):
-        """Most recently active open lead of the company with that number (indexed columns
-        only), else the open lead of an earlier call from it (numbers phonenumbers cannot
-        validate)."""
-        open_in_company = OPEN_LEAD_DOMAIN + [("company_id", "in", [company.id, False])]
-        lead = self.env["crm.lead"].search(
-            open_in_company
-            + [
-                "|",
-                "|",
-                ("phone_sanitized", "=", number),
-                ("mcube_phone_sanitized", "=", number),
-                ("mcube_mobile_sanitized", "=", number),
-            ],
-            order="write_date desc, id desc",
-            limit=1,
-        )
-        if lead:
-            return lead
-        earlier = self.search(
-            [("phone_number", "=", number), ("lead_id", "any", open_in_company)], order="call_date desc", limit=1
-        )
-        return earlier.lead_id
-
-    @api.model
-    def _find_partner_by_phone(self, number, company):
-        return self.env["res.partner"].search(
-            [
-                ("company_id", "in", [company.id, False]),
-                "|",
-                ("mcube_phone_sanitized", "=", number),
-                ("mcube_mobile_sanitized", "=", number),
-            ],
-            order="write_date desc, id desc",
-            limit=1,
-        )
-
-    def _create_lead(self, user):
-        """A lead for the caller: for the partner with that number if there is one. The
-        number is locked first so that two calls from one new number make one lead."""
-        self.ensure_one()
-        self.env["mcube.phone.lock"]._acquire(self.phone_number)
-        partner = self._find_partner_by_phone(self.phone_number, self.company_id)
-        who = partner.display_name or self.phone_number
-        if self.direction == "inbound":
-            name = _("Inbound call from %s", who)
-        elif self.direction == "outbound":
-            name = _("Outbound call to %s", who)
-        else:
-            name = _("Call with %s", who)
-        medium = self.env.ref("utm.utm_medium_phone", raise_if_not_found=False)
-        vals = {
-            "name": name,
-            "partner_id": partner.id,
-            "user_id": user.id,
-            "company_id": self.company_id.id,
-            "medium_id": medium.id if medium else False,
-        }
-        if not partner.phone and not partner.mobile:
-            vals["phone"] = self.phone_number
-        if not user and self._default_team(self.company_id):
-            vals["team_id"] = self._default_team(self.company_id).id
+    def _create_leads(self, agents, default_user, default_team):
+        """A lead for each new caller, named after its first call, for the contact with that
+        number if there is one; all created at once, in the calls' company. The numbers are
+        locked first so that two jobs never make two leads for one number."""
+        company = self.company_id
+        firsts = {}
+        for record in self:
+            firsts.setdefault(record.phone_number, record)
+        self.env["mcube.phone.lock"]._acquire(firsts)
+        partners = self.env["res.partner"]._mcube_find_by_phones(set(firsts), company)
+        medium_id = self.env["ir.model.data"]._xmlid_to_res_id("utm.utm_medium_phone", raise_if_not_found=False)
+        vals_list = []
+        for number, record in firsts.items():
+            partner = partners.get(number, self.env["res.partner"])
+            user = agents[record.virtual_number, record.agent_phone] or default_user
+            who = partner.display_name or number
+            if record.direction == "inbound":
+                name = _("Inbound call from %s", who)
+            elif record.direction == "outbound":
+                name = _("Outbound call to %s", who)
+            else:
+                name = _("Call with %s", who)
+            vals = {
+                "name": name,
+                "partner_id": partner.id,
+                "user_id": user.id,
+                "company_id": company.id,
+                "medium_id": medium_id,
+            }
+            if not partner.phone and not partner.mobile:
+                vals["phone"] = number
+            if not user and default_team:
+                vals["team_id"] = default_team.id
+            vals_list.append(vals)
         # The call note posted next is the lead's history; an assignment e-mail per call is noise.
         leads = self.env["crm.lead"].with_context(mail_create_nolog=True, mail_auto_subscribe_no_notify=True)
-        return leads.create(vals)
+        return dict(zip(firsts, leads.create(vals_list), strict=True))
 
     def _log_on_lead(self):
-        """One chatter note per completed call; missed inbound calls also get a call-back
-        activity for the salesperson, due today."""
-        self.ensure_one()
-        lead = self.lead_id
+        """A chatter note on each lead for its calls that ended (one note per lead for all of
+        them, logged at once: a note notifies nobody); missed inbound calls also get a
+        call-back activity for the salesperson, due today."""
         selections = {
             fname: dict(self._fields[fname]._description_selection(self.env)) for fname in ("direction", "status")
         }
+        bodies = {}
+        for record in self:
+            bodies[record.lead_id.id] = bodies.get(record.lead_id.id, Markup()) + record._note(selections)
+        self.lead_id._message_log_batch(bodies, message_type="comment")
+        for record in self:
+            if record.direction == "inbound" and record.status in MISSED_STATUSES:
+                record._schedule_call_back()
+
+    def _note(self, selections):
+        self.ensure_one()
         rows = [
             (_("Direction"), selections["direction"].get(self.direction)),
             (_("Status"), selections["status"].get(self.status) or self.raw_status),
@@ -351,9 +341,7 @@ class McubeCallRecord(models.Model):
                 self.recording_url,
                 _("Listen to the recording"),
             )
-        lead.message_post(body=body, message_type="comment", subtype_xmlid="mail.mt_note")
-        if self.direction == "inbound" and self.status in MISSED_STATUSES:
-            self._schedule_call_back()
+        return body
 
     def _schedule_call_back(self):
         lead = self.lead_id

@@ -119,16 +119,33 @@ class McubeEvent(models.Model):
         """Store a parsed delivery and enqueue its job in the same transaction; return
         (event, outcome): 'accepted' (new), 'updated' (a redelivery with values the stored
         deliveries lacked, stored as the next delivery) or 'duplicate' (nothing new: the
-        first event). Concurrent identical deliveries insert the same (call, phase,
-        delivery) row: the loser's INSERT ... ON CONFLICT waits for the winner, then gets a
-        serialization failure (REPEATABLE READ); Odoo replays the request, which then
-        finds the stored row and answers 'duplicate'."""
+        first event). Stored deliveries are read only when the first one conflicts. Concurrent
+        identical deliveries insert the same row: the loser's INSERT ... ON CONFLICT waits for
+        the winner, then gets a serialization failure (REPEATABLE READ); Odoo replays the
+        request, which then finds the stored row and answers 'duplicate'."""
+        row = {
+            "call_id": call["call_id"],
+            "phase": call["phase"],
+            "payload": payload,
+            "content_type": content_type,
+            "headers": json.dumps(headers, sort_keys=True),
+            "remote_addr": remote_addr,
+            "company": self.env["mcube.call.record"]._company_for(call["virtual_number"]).id,
+            "batch": zlib.crc32(call["call_id"].encode()) % self._batch_jobs(),
+        }
+        event = self._insert_delivery(row, 1)
+        if event:
+            return event, "accepted"
         stored = self.search([("call_id", "=", call["call_id"]), ("phase", "=", call["phase"])], order="delivery")
-        if stored and not given_fields(call) - set().union(*(event._given_fields() for event in stored)):
-            return stored[0], "duplicate"
-        delivery = max(stored.mapped("delivery"), default=0) + 1
-        batch = zlib.crc32(call["call_id"].encode()) % self._batch_jobs()
-        now = fields.Datetime.now()
+        if not given_fields(call) - set().union(*(event._given_fields() for event in stored)):
+            return stored[:1], "duplicate"
+        # Without a serialization failure, only a row of this transaction conflicts.
+        event = self._insert_delivery(row, max(stored.mapped("delivery"), default=0) + 1)
+        return (event, "updated") if event else (stored[:1], "duplicate")
+
+    @api.model
+    def _insert_delivery(self, row, delivery):
+        """The new event, with its batch job ensured; empty when the delivery is stored already."""
         self.env.cr.execute(
             SQL(
                 """
@@ -141,38 +158,17 @@ class McubeEvent(models.Model):
                 ON CONFLICT (call_id, phase, delivery) DO NOTHING
                 RETURNING id
                 """,
-                call_id=call["call_id"],
-                phase=call["phase"],
+                **row,
                 delivery=delivery,
-                payload=payload,
-                content_type=content_type,
-                headers=json.dumps(headers, sort_keys=True),
-                remote_addr=remote_addr,
-                company=self._company_for(call["virtual_number"]).id,
-                batch=batch,
-                now=now,
+                now=fields.Datetime.now(),
                 uid=self.env.uid,
             ),
             log_exceptions=False,
         )
-        row = self.env.cr.fetchone()
-        if not row:
-            # Without a serialization failure, only a row of this transaction conflicts.
-            first = self.search([("call_id", "=", call["call_id"]), ("phase", "=", call["phase"])], limit=1)
-            return stored[:1] or first, "duplicate"
-        event = self.browse(row[0])
-        self._ensure_batch_job(batch)
-        return event, "accepted" if delivery == 1 else "updated"
-
-    @api.model
-    def _company_for(self, virtual_number):
-        """The company of a call: the one of the user owning its DID, else the default
-        salesperson's, else the main company."""
-        number = virtual_number and self.env["mcube.phone.mixin"]._mcube_normalize_phone(virtual_number)
-        users = self.env["res.users"].sudo()
-        owner = number and users.search([("mcube_virtual_number", "=", number), ("share", "=", False)], limit=1)
-        user = owner or self.env["mcube.call.record"]._default_salesperson()
-        return user.company_id or self.env.ref("base.main_company")
+        event = self.browse(self.env.cr.fetchone() or ())
+        if event:
+            self._ensure_batch_job(row["batch"])
+        return event
 
     def _parsed(self):
         """The canonical call of the stored payload, read as the webhook read it."""
@@ -232,9 +228,10 @@ class McubeEvent(models.Model):
 
     @api.model
     def _process_batch(self, batch):
-        """Process the oldest new events of ``batch`` (up to BATCH_SIZE) in one transaction, each
-        on its own: a failed one is failed or retried alone (``_fail``); one hit by a database
-        conflict gets its own job, which queue_job retries with backoff. Only a broken
+        """Process the oldest new events of ``batch`` (up to BATCH_SIZE) in one transaction: all
+        together (grouped lookups, one lead creation, one note per lead), or, when one of them
+        fails, each on its own: a failed one is failed or retried alone (``_fail``); one hit by a
+        database conflict gets its own job, which queue_job retries with backoff. Only a broken
         connection retries the whole batch. Events of one call are in the same batch, in the
         order they arrived; a full batch enqueues the next one."""
         self.env.cr.execute(
@@ -249,13 +246,17 @@ class McubeEvent(models.Model):
         )
         events = self.browse([row[0] for row in self.env.cr.fetchall()])
         try:
-            for event in events:
-                try:
-                    event._run()
-                except TRANSIENT_ERRORS:
-                    event._enqueue()
-                except Exception as error:
-                    event._fail(error)
+            try:
+                events._run()
+            except Exception as batch_error:  # one event spoilt the batch: each alone, so only it fails or waits
+                _logger.info("MCUBE batch %s: its %s events one by one (%s)", batch, len(events), batch_error)
+                for event in events:
+                    try:
+                        event._run()
+                    except TRANSIENT_ERRORS:
+                        event._enqueue()
+                    except Exception as error:
+                        event._fail(error)
         except TRANSIENT_ERRORS as error:
             raise RetryableJobError(str(error)) from error
         if len(events) == BATCH_SIZE:
@@ -288,20 +289,25 @@ class McubeEvent(models.Model):
             self._fail(error)
 
     def _run(self):
-        """Merge the event into its call record, all or nothing, and mark it done."""
-        self.ensure_one()
+        """Merge the events into their call records, all or nothing, and mark them done."""
+        records = self.env["mcube.call.record"]
         with self.env.cr.savepoint():
-            call = self._parsed()
-            record = self.env["mcube.call.record"]._upsert_from_event(self, call)
-        self.write(
-            {
-                "state": "done",
-                "attempts": self.attempts + 1,
-                "last_error": False,
-                "warnings": "\n".join(str(warning) for warning in call["warnings"]) or False,
-                "call_record_id": record.id,
-            }
-        )
+            merged = []
+            for event in self:
+                call = event._parsed()
+                merged.append((event, call, *records._upsert_from_event(event, call)))
+            ended = records.union(*(record for *_, record, has_ended in merged if has_ended))
+            records.union(*(record for *_, record, _ended in merged))._settle(ended)
+        for event, call, record, _ended in merged:
+            event.write(
+                {
+                    "state": "done",
+                    "attempts": event.attempts + 1,
+                    "last_error": False,
+                    "warnings": "\n".join(str(warning) for warning in call["warnings"]) or False,
+                    "call_record_id": record.id,
+                }
+            )
 
     def _is_last_attempt(self):
         """On the job's last try a transient error must end the run, or the event would

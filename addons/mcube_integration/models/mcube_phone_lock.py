@@ -18,14 +18,15 @@ class McubePhoneLock(models.Model):
     ]
 
     @api.model
-    def _acquire(self, phone):
+    def _acquire(self, phones):
+        """Lock the rows of ``phones``, in one order so that two jobs cannot deadlock."""
         self.env.cr.execute(
             SQL(
                 """
-                INSERT INTO mcube_phone_lock (phone) VALUES (%s)
+                INSERT INTO mcube_phone_lock (phone) SELECT unnest(%s::varchar[]) ORDER BY 1
                 ON CONFLICT (phone) DO UPDATE SET phone = EXCLUDED.phone
                 """,
-                phone,
+                sorted(set(phones)),
             ),
             log_exceptions=False,
         )

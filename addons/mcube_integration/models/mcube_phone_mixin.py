@@ -1,6 +1,10 @@
+import contextlib
 import re
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
+from odoo.exceptions import UserError
+
+from odoo.addons.phone_validation.tools import phone_validation
 
 from ..const import PARAM_COUNTRY
 
@@ -31,11 +35,9 @@ class McubePhoneMixin(models.AbstractModel):
 
     @api.depends("phone", "mobile", "country_id")
     def _compute_mcube_sanitized(self):
-        default_country = self._mcube_default_country()
         for record in self:
-            country = record.country_id or default_country
-            record.mcube_phone_sanitized = record._mcube_normalize_phone(record.phone, country)
-            record.mcube_mobile_sanitized = record._mcube_normalize_phone(record.mobile, country)
+            record.mcube_phone_sanitized = record._mcube_normalize_phone(record.phone, record.country_id)
+            record.mcube_mobile_sanitized = record._mcube_normalize_phone(record.mobile, record.country_id)
 
     @api.model
     def _mcube_default_country(self):
@@ -43,6 +45,14 @@ class McubePhoneMixin(models.AbstractModel):
         country_id = self.env["ir.config_parameter"].sudo().get_param(PARAM_COUNTRY)
         country = self.env["res.country"].browse(int(country_id)).exists() if country_id else None
         return country or self.env.company.country_id or self.env.ref("base.in")
+
+    @api.model
+    @tools.ormcache("self.env.company.id")
+    def _mcube_default_dialing(self):
+        """(ISO code, phone code) of the default country, read once per cache: every number of
+        every event is read with it. Changing the Settings or a company's country clears it."""
+        country = self._mcube_default_country()
+        return country.code, country.phone_code
 
     @api.model
     def _mcube_normalize_phone(self, number, country=None):
@@ -56,12 +66,11 @@ class McubePhoneMixin(models.AbstractModel):
             return False
         if text.startswith("00"):
             text = "+" + text[2:]
-        country = country or self._mcube_default_country()
-        formatted = self._phone_format(number=text, country=country, force_format="E164")
-        if formatted:
-            return formatted
+        iso_code, phone_code = (country.code, country.phone_code) if country else self._mcube_default_dialing()
+        with contextlib.suppress(UserError):
+            return phone_validation.phone_format(text, iso_code, phone_code, force_format="E164")
         digits = text.lstrip("+0")
-        code = str(country.phone_code or "")
+        code = str(phone_code or "")
         if not text.startswith("+") and not (code and digits.startswith(code) and len(digits) > 10):
             digits = code + digits
         return f"+{digits}" if 8 <= len(digits) <= 15 else False

@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import api, models
 
 
 class ResPartner(models.Model):
@@ -7,3 +7,24 @@ class ResPartner(models.Model):
 
     _name = "res.partner"
     _inherit = ["res.partner", "mcube.phone.mixin"]
+
+    @api.model
+    def _mcube_find_by_phones(self, numbers, company):
+        """{number: contact} for the E.164 ``numbers``: the contact of the company (or shared)
+        with that phone or mobile, most recently changed first. One query for all of them."""
+        partners = self.search_fetch(
+            [
+                ("company_id", "in", [company.id, False]),
+                "|",
+                ("mcube_phone_sanitized", "in", list(numbers)),
+                ("mcube_mobile_sanitized", "in", list(numbers)),
+            ],
+            ["mcube_phone_sanitized", "mcube_mobile_sanitized", "phone", "mobile"],
+            order="write_date desc, id desc",
+        )
+        found = {}
+        for partner in partners:
+            for number in (partner.mcube_phone_sanitized, partner.mcube_mobile_sanitized):
+                if number in numbers:
+                    found.setdefault(number, partner)
+        return found

@@ -12,3 +12,4 @@ from . import test_ui
 from . import test_values
 from . import test_webhook
 from . import test_webhook_door
+from . import test_batch
