@@ -32,10 +32,10 @@ def main():
             for i in range(LOOKUPS)
         ]
         company = env.ref("base.main_company")
-        lookup = env["mcube.call.record"]._find_lead_by_phone
+        lookup = env["crm.lead"]._mcube_find_by_phones
 
         def find(number):
-            return lookup(number, company)
+            return lookup({number}, company).get(number)
 
         for number in numbers[:50]:  # warm caches
             find(number)
