@@ -1,7 +1,7 @@
 import pytz
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.tools import SQL
 
 from ..const import DEFAULT_TIMEZONE, PARAM_DEFAULT_TEAM, PARAM_DEFAULT_USER, PARAM_TIMEZONE
@@ -248,13 +248,17 @@ class McubeCallRecord(models.Model):
         """The company of a call, known as it arrives: the one of the user owning its DID,
         else the default salesperson's, else the main company."""
         number = virtual_number and self.env["mcube.phone.mixin"]._mcube_normalize_phone(virtual_number)
-        users = self.env["res.users"].sudo()
+        return self.env["res.company"].browse(self.sudo()._company_id_for(number))
+
+    @api.model
+    @tools.ormcache("number")
+    def _company_id_for(self, number):
+        """Cached, for every webhook request asks: owners of virtual numbers, users' companies
+        and the Settings change rarely, and changing them clears the cache."""
         domain = [("mcube_virtual_number", "=", number), ("share", "=", False)]
-        owner = number and users.search_fetch(domain, ["company_id"], limit=1)
+        owner = number and self.env["res.users"].search_fetch(domain, ["company_id"], limit=1)
         user = owner or self._default_salesperson()
-        return user.company_id or self.env["res.company"].browse(
-            self.env["ir.model.data"]._xmlid_to_res_id("base.main_company")
-        )
+        return user.company_id.id or self.env["ir.model.data"]._xmlid_to_res_id("base.main_company")
 
     @api.model
     def _default_salesperson(self, company=None):

@@ -47,10 +47,11 @@ class McubePhoneMixin(models.AbstractModel):
         return country or self.env.company.country_id or self.env.ref("base.in")
 
     @api.model
-    @tools.ormcache("self.env.company.id")
+    @tools.ormcache("self.env.uid", "tuple(self.env.context.get('allowed_company_ids', ()))")
     def _mcube_default_dialing(self):
         """(ISO code, phone code) of the default country, read once per cache: every number of
-        every event is read with it. Changing the Settings or a company's country clears it."""
+        every event is read with it. Changing the Settings, a company's country or a user's
+        company clears it."""
         country = self._mcube_default_country()
         return country.code, country.phone_code
 

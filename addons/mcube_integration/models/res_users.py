@@ -43,12 +43,16 @@ class ResUsers(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._mcube_normalize_virtual_number(vals)
+        if any(vals.get("mcube_virtual_number") for vals in vals_list):
+            self.env.registry.clear_cache()  # the company of a DID's calls (mcube.call.record)
         return super().create(vals_list)
 
     def write(self, vals):
         """Sales managers cannot write users: they may still set the MCUBE numbers of
         internal users they can see, and nothing else (MCUBE Numbers list)."""
         self._mcube_normalize_virtual_number(vals)
+        if "mcube_virtual_number" in vals:
+            self.env.registry.clear_cache()  # the company of a DID's calls (mcube.call.record)
         if vals and set(vals) <= MCUBE_NUMBER_FIELDS and self._mcube_sales_manager_sets_numbers():
             return super(ResUsers, self.sudo()).write(vals)
         return super().write(vals)

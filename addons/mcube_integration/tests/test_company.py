@@ -49,6 +49,18 @@ class TestCompany(McubeCase, TransactionCase):
         self.assertFalse(self.Event.with_user(self.manager_a).search([("id", "=", event.id)]))
         self.assertEqual(self.CallRecord.with_user(self.salesman_b).search([("id", "=", record.id)]), record)
 
+    def test_a_did_changing_hands_moves_the_next_calls(self):
+        """The company of a DID is cached for the webhook: a new owner, or its owner moving to
+        another company, is followed from the next call on."""
+        did = "8011113333"
+        self.salesman_did.mcube_virtual_number = did
+        self.assertEqual(self.store(sample(HANGUP, callid="H-1", clicktocalldid=did))[0].company_id, self.company_a)
+        self.salesman_did.mcube_virtual_number = False
+        self.salesman_b.mcube_virtual_number = did
+        self.assertEqual(self.store(sample(HANGUP, callid="H-2", clicktocalldid=did))[0].company_id, self.company_b)
+        self.salesman_b.write({"company_ids": [Command.link(self.company_a.id)], "company_id": self.company_a.id})
+        self.assertEqual(self.store(sample(HANGUP, callid="H-3", clicktocalldid=did))[0].company_id, self.company_a)
+
     def test_other_calls_stay_in_the_main_company(self):
         event = self.ingest(sample(HANGUP, callid="A-1", callto="9811122244"))
         self.assertEqual(event.company_id, self.company_a, "the DID of salesman_did, of the main company")
