@@ -48,11 +48,7 @@ class CrmLead(models.Model):
             [*columns, "user_id", "team_id", "partner_id"],
             order="write_date desc, id desc",
         )
-        found = {}
-        for lead in leads:
-            for number in (lead[column] for column in columns):
-                if number in numbers:
-                    found.setdefault(number, lead)
+        found = leads._mcube_first_by_number(numbers, columns)
         rest = [number for number in numbers if number not in found]
         if rest:
             # Stored calls only: the ones of the batch being processed have no lead yet.

@@ -76,6 +76,16 @@ class McubePhoneMixin(models.AbstractModel):
             digits = code + digits
         return f"+{digits}" if 8 <= len(digits) <= 15 else False
 
+    def _mcube_first_by_number(self, numbers, fnames):
+        """{number: record} for each of ``numbers`` held in one of ``fnames`` by a record of
+        ``self``: the first one, in the order of ``self``."""
+        found = {}
+        for record in self:
+            for number in (record[fname] for fname in fnames):
+                if number in numbers:
+                    found.setdefault(number, record)
+        return found
+
     @api.model
     def _mcube_recompute_countryless(self):
         """The stored numbers of records without a country were read with the default

@@ -1,5 +1,7 @@
 from odoo import api, models
 
+from .mcube_phone_mixin import SANITIZED_FIELDS
+
 
 class ResPartner(models.Model):
     """Contacts get the indexed E.164 numbers so an unknown caller's lead is created for
@@ -19,12 +21,7 @@ class ResPartner(models.Model):
                 ("mcube_phone_sanitized", "in", list(numbers)),
                 ("mcube_mobile_sanitized", "in", list(numbers)),
             ],
-            ["mcube_phone_sanitized", "mcube_mobile_sanitized", "phone", "mobile"],
+            [*SANITIZED_FIELDS, "phone", "mobile"],
             order="write_date desc, id desc",
         )
-        found = {}
-        for partner in partners:
-            for number in (partner.mcube_phone_sanitized, partner.mcube_mobile_sanitized):
-                if number in numbers:
-                    found.setdefault(number, partner)
-        return found
+        return partners._mcube_first_by_number(numbers, SANITIZED_FIELDS)
