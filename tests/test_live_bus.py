@@ -99,15 +99,19 @@ def test_one_reps_save_reaches_another_reps_open_dialer(odoo_server, admin):
     partner = admin.call(
         "res.partner", "create", {"name": f"Bus prospect {uuid.uuid4().hex[:6]}", "phone": "+14155550100"}
     )
-    listener = Listener(odoo_server, rep_b)
+    outsider = create_user(admin, ["base.group_partner_manager"])
+    listener, outsider_ws = Listener(odoo_server, rep_b), Listener(odoo_server, outsider)
     try:
         odoo_server.session(rep_a, rep_a).call("cold.call.dialer", "log_call", partner, status="no_answer")
         deadline = time.monotonic() + 10
         while not listener.of_type("cold_call_dialer/contacts") and time.monotonic() < deadline:
             time.sleep(0.2)
+        time.sleep(0.5)  # what the outsider would get has had the same time to arrive
     finally:
         listener.close()
+        outsider_ws.close()
     assert any(partner in payload["ids"] for _at, payload in listener.of_type("cold_call_dialer/contacts"))
+    assert not outsider_ws.of_type("cold_call_dialer/contacts"), "a user outside the Dialer heard of its calls"
 
 
 def test_a_reps_save_refreshes_the_managers_dashboard_not_the_other_reps(odoo_server, admin):

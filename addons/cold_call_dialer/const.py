@@ -56,3 +56,8 @@ DASHBOARD_PERIODS = ("today", "week", "month", "custom")
 DASHBOARD_MAX_DAYS = 366
 # Bus notification sent to Dialer managers when calls are saved: open dashboards refresh.
 FIGURES_NOTIFICATION = "cold_call_dialer/figures"
+# Bus notification naming contacts changed elsewhere: open Dialers re-read those of their page.
+CONTACTS_NOTIFICATION = "cold_call_dialer/contacts"
+# The bus channels, one per company, of its Dialer users and of its Dialer managers (see ir_websocket.py).
+REPS_CHANNEL = "cold_call_dialer/reps"
+MANAGERS_CHANNEL = "cold_call_dialer/managers"

@@ -7,7 +7,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools.misc import get_lang
 
-from ..const import DASHBOARD_MAX_DAYS, DASHBOARD_PERIODS, FIGURES_NOTIFICATION
+from ..const import DASHBOARD_MAX_DAYS, DASHBOARD_PERIODS, FIGURES_NOTIFICATION, MANAGERS_CHANNEL
 from .cold_call_log import FIGURES, connect_rate
 
 
@@ -64,11 +64,11 @@ class ColdCallDashboard(models.AbstractModel):
 
     @api.model
     def _notify_figures_changed(self, companies):
-        """Tell the Dialer managers of ``companies`` that figures changed, on the channel of the
-        Dialer's live updates (their partner), so that open dashboards refresh."""
-        managers = self.env.ref("cold_call_dialer.group_cold_call_manager").sudo().users
-        managers = managers.filtered(lambda user: user.company_ids & companies)
-        self.env["bus.bus"]._sendmany([(user.partner_id, FIGURES_NOTIFICATION, {}) for user in managers])
+        """Tell the Dialer managers of ``companies`` that figures changed, on their companies'
+        managers channel (see ir_websocket.py), so that open dashboards refresh."""
+        self.env["bus.bus"]._sendmany(
+            [((company, MANAGERS_CHANNEL), FIGURES_NOTIFICATION, {}) for company in companies]
+        )
 
     @api.model
     def _period_bounds(self, period, date_from=False, date_to=False):

@@ -26,30 +26,24 @@ class ColdCallDialer(models.AbstractModel):
 
     @api.model
     def get_filters(self):
-        """Everything the "choose a list" screen needs: quick lists and saved searches with the
-        number of contacts they would offer (a broken search comes with its error), the outcomes
-        and the settings."""
+        """Everything the "choose a list" screen needs, but the counts: quick lists and saved
+        searches (a search that cannot be used comes with its error), the outcomes and the
+        settings. The screen asks ``get_counts`` next: counting every list takes longer than all
+        the rest, and the rep can already pick a list meanwhile."""
         self._check_dialer_user()
         options = self._options()
-        Filters = self.env["ir.filters"]
-        callable_domain = self.env["res.partner"]._cold_call_callable_domain(options)
         quick_lists = [
-            {
-                "key": key,
-                "name": name,
-                "description": description,
-                **Filters._cold_call_capped_count(expression.AND([domain, callable_domain])),
-            }
-            for key, name, description, domain in self._quick_lists()
+            {"key": key, "name": name, "description": description, "error": False}
+            for key, name, description, _domain in self._quick_lists()
         ]
         filters = [
             {
                 "key": ir_filter.id,
                 "name": ir_filter.name,
                 "shared": not ir_filter.user_id,
-                **ir_filter._cold_call_contacts_left(callable_domain),
+                "error": ir_filter._cold_call_domain_error(),
             }
-            for ir_filter in Filters._cold_call_filters()
+            for ir_filter in self.env["ir.filters"]._cold_call_filters()
         ]
         return {
             "quick_lists": quick_lists,
@@ -64,6 +58,23 @@ class ColdCallDialer(models.AbstractModel):
         }
 
     @api.model
+    def get_counts(self):
+        """The contacts each list of ``get_filters`` still offers, capped (see COUNT_CAP), as
+        ``[{"key", "count", "count_capped", "error"}]``: a search that cannot be counted comes
+        with its error."""
+        self._check_dialer_user()
+        Filters = self.env["ir.filters"]
+        callable_domain = self.env["res.partner"]._cold_call_callable_domain(self._options())
+        quick_counts = [
+            {"key": key, **Filters._cold_call_capped_count(expression.AND([domain, callable_domain]))}
+            for key, _name, _description, domain in self._quick_lists()
+        ]
+        return quick_counts + [
+            {"key": ir_filter.id, **ir_filter._cold_call_contacts_left(callable_domain)}
+            for ir_filter in Filters._cold_call_filters()
+        ]
+
+    @api.model
     def get_preview(self, list_key):
         """The first contacts of a list, to check it before calling."""
         self._check_dialer_user()
@@ -71,28 +82,43 @@ class ColdCallDialer(models.AbstractModel):
 
     @api.model
     def get_page(
-        self, list_key, page=1, page_size=DEFAULT_PAGE_SIZE, open_first=False, release_partner_id=False, counts=None
+        self,
+        list_key,
+        page=1,
+        page_size=DEFAULT_PAGE_SIZE,
+        open_first=False,
+        release_partner_id=False,
+        counts=None,
+        after_partner_id=False,
+        before_partner_id=False,
     ):
         """A page of a call list, in a stable order (name, id).
 
         Contacts without any phone are left out and counted in ``skipped_no_phone``; do-not-call
         contacts are never offered. Counting scans the list, so the screen sends back the
         ``counts`` (``{"total", "skipped_no_phone"}``) of the page it has when it flips pages of
-        the same list; the contacts are always read fresh. With ``open_first`` the first contact
-        free to call is opened (held for the rep) and returned as ``current``;
-        ``release_partner_id`` gives back the contact the rep was on.
+        the same list; the contacts are always read fresh. Flipping to the next or previous page,
+        it also sends the last (``after_partner_id``) or first (``before_partner_id``) contact of
+        the page it has, so that the page is read from there rather than counted from the start.
+        With ``open_first`` the first contact free to call is opened (held for the rep) and
+        returned as ``current``; ``release_partner_id`` gives back the contact the rep was on.
         """
         self._check_dialer_user()
         if page_size not in PAGE_SIZES:
             raise ValidationError(_("Pick a page size among %s.", ", ".join(map(str, PAGE_SIZES))))
         if not self._is_id(page):
             raise ValidationError(_("The page number must be 1 or more."))
+        anchor = {"after_id": after_partner_id, "before_id": before_partner_id}
+        if any(value and not self._is_id(value) for value in anchor.values()):
+            raise ValidationError(_("The contact to page from must be given by its id."))
         if release_partner_id:
             self._release(release_partner_id)
         options = self._options()
-        result = self._page(list_key, page, page_size, options, self._check_counts(counts))
+        result = self._page(list_key, page, page_size, options, self._check_counts(counts), anchor)
         if open_first:
-            current, skipped = self._open_first_available([row["id"] for row in result["contacts"]], options)
+            current, skipped = self.env["cold.call.hold"]._open_first(
+                [row["id"] for row in result["contacts"]], options
+            )
             result.update(current=current, skipped=skipped)
         return result
 
@@ -107,7 +133,9 @@ class ColdCallDialer(models.AbstractModel):
         A contact still waiting after its last call is only opened ``on_purpose`` (picked by the rep).
         """
         self._check_dialer_user()
-        current, skipped = self._open_first_available(partner_ids, self._options(), include_waiting=on_purpose)
+        current, skipped = self.env["cold.call.hold"]._open_first(
+            self._check_ids(partner_ids), self._options(), include_waiting=on_purpose
+        )
         leaving = release_partner_id and (not current or current["contact"]["id"] != release_partner_id)
         if leaving and (current or not keep_on_failure):
             self._release(release_partner_id)
@@ -173,7 +201,7 @@ class ColdCallDialer(models.AbstractModel):
         next_partner_ids = self._check_ids(next_partner_ids or [])
         list_name, ir_filter = self._list_label(list_key)
         log = partner._cold_call_log(option, duration, note, list_name, ir_filter, next_steps)
-        next_card, skipped = self._open_first_available(next_partner_ids, options)
+        next_card, skipped = self.env["cold.call.hold"]._open_first(next_partner_ids, options)
         return {
             "log_id": log.id,
             "contact": partner._cold_call_rows(options)[0],
@@ -204,10 +232,10 @@ class ColdCallDialer(models.AbstractModel):
     @api.model
     def _quick_lists(self):
         """Built-in lists as (key, name, description, domain)."""
-        call_type = self.env.ref("mail.mail_activity_data_call", raise_if_not_found=False)
+        call_type_id = self.env["ir.model.data"]._xmlid_to_res_id("mail.mail_activity_data_call")
         due_domain = [("user_id", "=", self.env.uid), ("date_deadline", "<=", fields.Date.context_today(self))]
-        if call_type:
-            due_domain.append(("activity_type_id", "=", call_type.id))
+        if call_type_id:
+            due_domain.append(("activity_type_id", "=", call_type_id))
         return [
             (
                 NEVER_CALLED,
@@ -254,7 +282,7 @@ class ColdCallDialer(models.AbstractModel):
         return (ir_filter.name, ir_filter) if ir_filter else (_("Deleted saved search"), ir_filter)
 
     @api.model
-    def _page(self, list_key, page, limit, options, counts=None):
+    def _page(self, list_key, page, limit, options, counts=None, anchor=None):
         name, domain = self._resolve_list(list_key)
         Partner = self.env["res.partner"]
         if counts is None:
@@ -266,9 +294,15 @@ class ColdCallDialer(models.AbstractModel):
         total, skipped, waiting = counts
         pages = max(1, math.ceil(total / limit))
         page = min(page, pages)
-        partners = Partner._cold_call_page(
-            expression.AND([domain, Partner._cold_call_callable_domain(options)]), (page - 1) * limit, limit
-        )
+        domain = expression.AND([domain, Partner._cold_call_callable_domain(options)])
+        if page == 1:
+            partners = Partner._cold_call_page(domain, limit)
+        elif page == pages:
+            partners = Partner._cold_call_page(domain, total - (pages - 1) * limit, from_end=True)
+        else:
+            # From the contact next to the page (unless it is gone), else by offset.
+            partners = anchor and any(anchor.values()) and Partner._cold_call_page(domain, limit, **anchor)
+            partners = partners or Partner._cold_call_page(domain, limit, offset=(page - 1) * limit)
         return {
             "list": {"key": list_key, "name": name},
             "contacts": partners._cold_call_rows(options),
@@ -283,35 +317,6 @@ class ColdCallDialer(models.AbstractModel):
     # ------------------------------------------------------------------
     # Contacts
     # ------------------------------------------------------------------
-
-    @api.model
-    def _open_first_available(self, partner_ids, options, include_waiting=False):
-        """Hold and return the card of the first candidate still callable and free, and the
-        candidates passed over as ``{"id", "reason": "unavailable" | "waiting" | "held", "held_by"}``."""
-        ids = self._check_ids(partner_ids)
-        if not ids:
-            return False, []
-        Partner = self.env["res.partner"]
-        Hold = self.env["cold.call.hold"]
-        domain = expression.AND([[("id", "in", ids)], Partner._cold_call_callable_domain(options)])
-        callable_ids = set(Partner._search(domain))
-        ready_ids = (
-            callable_ids if include_waiting else set(Partner._search(domain + Partner._cold_call_ready_domain()))
-        )
-        holds = Hold._active_by_partner(ids)
-        skipped = []
-        for partner_id in ids:
-            if partner_id not in ready_ids:
-                reason = "waiting" if partner_id in callable_ids else "unavailable"
-                skipped.append({"id": partner_id, "reason": reason, "held_by": False})
-                continue
-            hold = holds.get(partner_id)
-            if (hold and hold.user_id.id != self.env.uid) or not Hold._acquire(partner_id):
-                holder = hold or Hold._active_by_partner([partner_id]).get(partner_id)
-                skipped.append({"id": partner_id, "reason": "held", "held_by": holder.user_id.name if holder else ""})
-                continue
-            return Partner.browse(partner_id)._cold_call_card(options), skipped
-        return False, skipped
 
     @api.model
     def _release(self, partner_id):

@@ -1,3 +1,5 @@
+import datetime
+
 from markupsafe import Markup, escape
 
 from odoo import _, api, fields, models
@@ -110,10 +112,35 @@ class ColdCallLog(models.Model):
         the mix of outcomes."""
         start = self.env["cold.call.dashboard"]._period_bounds("today")[0]
         domain = [("user_id", "=", self.env.uid), ("call_date", ">=", start)]
-        tally = self._cold_call_figures(domain).get((), {**dict.fromkeys(FIGURES, 0), "connect_rate": 0.0})
-        outcomes = self._read_group(domain + [("status_label", "!=", False)], ["status_label"], ["__count"])
-        tally["outcomes"] = sorted(([label, count] for label, count in outcomes), key=lambda o: (-o[1], o[0]))
+        by_outcome = self._cold_call_figures(domain, groupby=["status_label"])
+        tally = {figure: sum(figures[figure] for figures in by_outcome.values()) for figure in FIGURES}
+        tally["connect_rate"] = connect_rate(tally)
+        outcomes = [[label, figures["calls"]] for (label,), figures in by_outcome.items() if label]
+        tally["outcomes"] = sorted(outcomes, key=lambda o: (-o[1], o[0]))
         return tally
+
+    @api.model
+    def _next_call_at(self, partner, option, call_date):
+        """When ``partner`` may be offered again after a call with ``option``: after its retry
+        wait, and once an attempts cap is reached, when the oldest counted attempt leaves the
+        window. False: at once."""
+        if not option:
+            return False
+        waits = []
+        if option["retry_hours"] > 0:
+            waits.append(call_date + datetime.timedelta(hours=option["retry_hours"]))
+        if option["max_attempts"] > 0:
+            window = datetime.timedelta(days=max(option["attempt_window_days"], 1))
+            earlier = self.sudo().search_fetch(
+                [("partner_id", "=", partner.id), ("call_date", ">", call_date - window)],
+                ["call_date"],
+                order="call_date desc, id desc",
+                limit=option["max_attempts"] - 1,
+            )
+            if len(earlier) + 1 >= option["max_attempts"]:
+                oldest = earlier[-1].call_date if earlier else call_date
+                waits.append(oldest + window)
+        return max(waits, default=False)
 
     @api.depends("connected")
     def _compute_connect_rate(self):

@@ -209,6 +209,14 @@ class IrFilters(models.Model):
         count = self.env["res.partner"].search_count(domain, limit=COUNT_CAP + 1)
         return {"count": min(count, COUNT_CAP), "count_capped": count > COUNT_CAP, "error": False}
 
+    def _cold_call_domain_error(self):
+        """Why this saved search cannot be used in the Dialer, or False."""
+        try:
+            self._cold_call_domain()
+        except FILTER_ERRORS as error:
+            return self._describe_eval_error(error)
+        return False
+
     def _cold_call_contacts_left(self, callable_domain):
         """The contacts this saved search still offers in the Dialer (those in ``callable_domain``),
         as the list screen counts them; a search that cannot be used comes with its error."""

@@ -10,11 +10,14 @@ from odoo.tools.sql import column_exists, create_column
 from ..const import (
     CALLING_END_PARAM,
     CALLING_START_PARAM,
+    CONTACTS_NOTIFICATION,
     DEFAULT_CALLING_END,
     DEFAULT_CALLING_START,
+    REPS_CHANNEL,
     STATUS_FIELD,
 )
 from ..tools.phone import phone_formats
+from ..tools.time_zone import local_time, zones_in_hours
 
 ROW_FIELDS = [
     "name",
@@ -112,13 +115,16 @@ class ResPartner(models.Model):
 
     def _cold_call_notify_changed(self):
         """Tell the open Dialers that these contacts changed, so that their pages update without
-        a refresh (see static/src/dialer/live_updates.js). Each Dialer user of the contacts'
-        companies gets the ids; the Dialer re-reads those of its page with its own rights."""
-        reps = self.env.ref("cold_call_dialer.group_cold_call_user").sudo().users
-        companies = self.company_id or self.env.companies
-        reps = reps.filtered(lambda user: not self.company_id or user.company_ids & companies)
+        a refresh (see static/src/dialer/live_updates.js): the Dialer users of the contacts'
+        companies (of all, for a contact of none) get the ids and re-read those of their page
+        with their own rights."""
+        companies = self.company_id
+        if any(not partner.company_id for partner in self):
+            companies = self.env["res.company"].sudo().search([])
         message = {"ids": self.ids}
-        self.env["bus.bus"]._sendmany([(rep.partner_id, "cold_call_dialer/contacts", message) for rep in reps])
+        self.env["bus.bus"]._sendmany(
+            [((company, REPS_CHANNEL), CONTACTS_NOTIFICATION, message) for company in companies]
+        )
 
     def action_view_cold_calls(self):
         """The calls logged on this contact, from its form's smart button."""
@@ -144,11 +150,6 @@ class ResPartner(models.Model):
         if not do_not_call:
             return list(HAS_PHONE_DOMAIN)
         return expression.AND([HAS_PHONE_DOMAIN, [(STATUS_FIELD, "not in", do_not_call)]])
-
-    @api.model
-    def _cold_call_ready_domain(self):
-        """Contacts whose last outcome's wait (retry, attempts cap) is over."""
-        return ["|", ("cold_call_next_at", "=", False), ("cold_call_next_at", "<=", fields.Datetime.now())]
 
     @api.model
     def _cold_call_count(self, domain, options):
@@ -194,29 +195,44 @@ class ResPartner(models.Model):
         return as_time(CALLING_START_PARAM, DEFAULT_CALLING_START), as_time(CALLING_END_PARAM, DEFAULT_CALLING_END)
 
     @api.model
-    def _cold_call_page(self, domain, offset, limit):
+    def _cold_call_page(self, domain, limit, offset=0, after_id=False, before_id=False, from_end=False):
         """A page of the contacts matching ``domain``: those free to call first, then those outside
-        their calling hours, then those still waiting; by name within each group."""
-        start, end = self._cold_call_hours()
-        local_time = SQL(
-            "(%s::timestamp AT TIME ZONE 'UTC' AT TIME ZONE COALESCE(%s, %s))::time",
-            fields.Datetime.now(),
-            SQL.identifier(self._table, "cold_call_tz"),
-            self._cold_call_company_tz(),
-        )
+        their calling hours, then those still waiting; by name within each group.
+
+        Besides ``offset``, a page can be asked next to the one on screen: the contacts right
+        ``after_id`` or ``before_id`` (keyset), or the last ``limit`` ones (``from_end``). These
+        cost the same anywhere in a long list, where an offset sorts every contact before it.
+        """
+        key = self._cold_call_order_key()
         self.flush_model(["name", "cold_call_tz", "cold_call_next_at"])
         query = self._search(domain)
-        query.order = SQL(
-            "%s, (%s NOT BETWEEN %s AND %s), %s, %s",
+        anchor = after_id or before_id
+        if anchor:
+            operator = SQL(">" if after_id else "<")
+            terms = SQL(", ").join(key)
+            query.add_where(SQL("(%s) %s (SELECT %s FROM res_partner WHERE id = %s)", terms, operator, terms, anchor))
+        descending = bool(before_id or from_end)
+        query.order = SQL(", ").join(SQL("%s DESC", part) if descending else part for part in key)
+        query.offset, query.limit = (0 if anchor or from_end else offset), limit
+        ids = query.get_result_ids()
+        return self.browse(ids[::-1] if descending else ids)
+
+    @api.model
+    def _cold_call_order_key(self):
+        """The order of a page as SQL terms: waiting last, then outside the calling hours, name, id."""
+        now = fields.Datetime.now()
+        table = self._table
+        return [
             self._cold_call_waiting_sql(),
-            local_time,
-            start,
-            end,
-            SQL.identifier(self._table, "name"),
-            SQL.identifier(self._table, "id"),
-        )
-        query.offset, query.limit = offset, limit
-        return self.browse(query.get_result_ids())
+            SQL(
+                "NOT (COALESCE(%s, %s) = ANY(%s::varchar[]))",
+                SQL.identifier(table, "cold_call_tz"),
+                self._cold_call_company_tz(),
+                zones_in_hours(now, *self._cold_call_hours()),
+            ),
+            SQL("COALESCE(%s, '')", SQL.identifier(table, "name")),
+            SQL.identifier(table, "id"),
+        ]
 
     @api.model
     def _cold_call_company_tz(self):
@@ -263,8 +279,8 @@ class ResPartner(models.Model):
 
     def _cold_call_local_time(self, now, start, end, company_tz):
         """The contact's local time ("HH:MM") and whether it is outside the calling hours."""
-        local = pytz.utc.localize(now).astimezone(pytz.timezone(self.cold_call_tz or company_tz))
-        return {"local_time": local.strftime("%H:%M"), "outside_hours": not start <= local.time() <= end}
+        local = local_time(now, self.cold_call_tz or company_tz)
+        return {"local_time": local.strftime("%H:%M"), "outside_hours": not start <= local <= end}
 
     @api.model
     def _cold_call_phone_formats(self, number, country):
@@ -319,11 +335,13 @@ class ResPartner(models.Model):
         call_date = fields.Datetime.now()
         note_body = Log._note_body(option, duration, call_date, note)
         with self.env.cr.savepoint():
-            values = {"cold_call_next_at": self._cold_call_next_at(option, call_date)}
+            values = {"cold_call_next_at": Log._next_call_at(self, option, call_date)}
             if option:
                 values[STATUS_FIELD] = option["value"]
             self.write(values)
-            self.message_post(body=note_body, message_type="comment", subtype_xmlid="mail.mt_note")
+            # A logged note, like the chatter's "Log note", without making the rep a follower of
+            # every contact they call (a note notifies nobody anyway).
+            self._message_log(body=note_body, message_type="comment")
             follow_up = next_steps.get("follow_up")
             if follow_up:
                 self.activity_schedule(
@@ -359,30 +377,3 @@ class ResPartner(models.Model):
             )
             self.env["cold.call.hold"]._acquire(self.id, logged=True)
         return log.sudo(False)
-
-    def _cold_call_next_at(self, option, call_date):
-        """When the contact may be offered again after a call with ``option``: after its retry
-        wait, and once an attempts cap is reached, when the oldest counted attempt leaves the
-        window. False: at once."""
-        self.ensure_one()
-        if not option:
-            return False
-        waits = []
-        if option["retry_hours"] > 0:
-            waits.append(call_date + datetime.timedelta(hours=option["retry_hours"]))
-        if option["max_attempts"] > 0:
-            window = datetime.timedelta(days=max(option["attempt_window_days"], 1))
-            earlier = (
-                self.env["cold.call.log"]
-                .sudo()
-                .search_fetch(
-                    [("partner_id", "=", self.id), ("call_date", ">", call_date - window)],
-                    ["call_date"],
-                    order="call_date desc, id desc",
-                    limit=option["max_attempts"] - 1,
-                )
-            )
-            if len(earlier) + 1 >= option["max_attempts"]:
-                oldest = earlier[-1].call_date if earlier else call_date
-                waits.append(oldest + window)
-        return max(waits, default=False)

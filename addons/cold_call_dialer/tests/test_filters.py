@@ -16,8 +16,29 @@ from .common import DialerCase
 @tagged("post_install", "-at_install")
 class TestFilters(DialerCase):
     def lists_by_name(self, user=None):
+        """The lists as the screen shows them: those of ``get_filters``, with ``get_counts`` filled in."""
         data = self.dialer(user).get_filters()
-        return {entry["name"]: entry for entry in data["quick_lists"] + data["filters"]}
+        counts = {entry["key"]: entry for entry in self.dialer(user).get_counts()}
+        return {entry["name"]: {**entry, **counts[entry["key"]]} for entry in data["quick_lists"] + data["filters"]}
+
+    def test_lists_come_before_their_counts(self):
+        self.make_filter("DT broken", "[('name', '=', undefined_name)]")
+        data = self.dialer().get_filters()
+        lists = {entry["name"]: entry for entry in data["quick_lists"] + data["filters"]}
+        self.assertNotIn("count", lists["DT prospects"])
+        self.assertFalse(lists["DT prospects"]["error"])
+        # A search that cannot be evaluated shows its error at once.
+        self.assertIn("cannot be used in the Dialer", lists["DT broken"]["error"])
+        counts = self.dialer().get_counts()
+        self.assertEqual(
+            [entry["key"] for entry in counts], [entry["key"] for entry in data["quick_lists"] + data["filters"]]
+        )
+        broken = next(entry for entry in counts if entry["key"] == lists["DT broken"]["key"])
+        self.assertEqual(broken["count"], False)
+        self.assertEqual(broken["error"], lists["DT broken"]["error"])
+        employee = new_test_user(self.env, login="dialer_counter", groups="base.group_user")
+        with self.assertRaises(AccessError):
+            self.dialer(employee).get_counts()
 
     def test_lists_own_and_shared_searches_with_callable_counts(self):
         self.make_filter("DT mine", [("category_id", "in", [self.tag.id]), ("mobile", "!=", False)], user=self.rep)

@@ -221,13 +221,25 @@ class TestLogCall(DialerCase):
         self.assertEqual(self.env["cold.call.log"].browse(result["log_id"]).list_name, "Deleted saved search")
 
     def test_the_other_reps_open_dialers_are_told_of_the_change(self):
-        """One rep's save reaches the other reps over the bus, so their pages update by themselves."""
+        """One rep's save reaches the other reps over the bus, so their pages update by themselves:
+        one message on the Dialer channel of the contact's company (of every company, for a
+        contact of none), which its Dialer users listen to (see tests/test_live_bus.py)."""
+        other_company = self.env["res.company"].create({"name": "Other Dialer company"})
+
+        def messages(company):
+            channel = json_dump(channel_with_db(self.env.cr.dbname, (company, "cold_call_dialer/reps")))
+            return [json.loads(bus.message) for bus in self.env["bus.bus"].search([("channel", "=", channel)])]
+
         self.env["bus.bus"].search([]).unlink()
+        self.alpha.company_id = self.env.company
         self.dialer().log_call(self.alpha.id, status="interested", list_key="never_called")
         self.env.flush_all()
-        for rep in (self.rep_two, self.manager):
-            channel = json_dump(channel_with_db(self.env.cr.dbname, rep.partner_id))
-            messages = [json.loads(bus.message) for bus in self.env["bus.bus"].search([("channel", "=", channel)])]
-            self.assertIn(
-                {"type": "cold_call_dialer/contacts", "payload": {"ids": [self.alpha.id]}}, messages, rep.login
-            )
+        told = {"type": "cold_call_dialer/contacts", "payload": {"ids": [self.alpha.id]}}
+        self.assertEqual(messages(self.env.company), [told])
+        self.assertEqual(messages(other_company), [])
+        self.env["bus.bus"].search([]).unlink()
+        self.bravo.company_id = False
+        self.dialer().log_call(self.bravo.id, status="interested", list_key="never_called")
+        self.env.flush_all()
+        told = {"type": "cold_call_dialer/contacts", "payload": {"ids": [self.bravo.id]}}
+        self.assertEqual((messages(self.env.company), messages(other_company)), ([told], [told]))

@@ -1,3 +1,5 @@
+from freezegun import freeze_time
+
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
@@ -61,6 +63,52 @@ class TestPage(DialerCase):
         expected = self.bulk.filtered("mobile").sorted(lambda p: (p.name, p.id)).ids
         self.assertEqual(ids, expected)
         self.assertEqual(len(set(ids)), 60)
+
+    def test_flipping_from_the_page_on_screen_follows_the_same_order(self):
+        """Next and previous pages are read from the contact next to them, across the groups of the
+        order (free to call, outside calling hours, waiting), and match the pages by offset."""
+        self.env["ir.config_parameter"].set_param("cold_call_dialer.calling_hours_start", "9.0")
+        self.env["ir.config_parameter"].set_param("cold_call_dialer.calling_hours_end", "19.0")
+        callable_bulk = self.bulk.filtered("mobile")
+        callable_bulk.write({"tz": "Asia/Kolkata"})
+        callable_bulk[1::4].write({"tz": "America/New_York"})  # 02:30 there: outside the hours
+        with freeze_time("2024-06-03 06:30:00"):
+            callable_bulk[2::5].write({"cold_call_next_at": "2024-06-03 12:00:00"})
+            expected = callable_bulk.sorted(
+                lambda p: (bool(p.cold_call_next_at), p.tz == "America/New_York", p.name, p.id)
+            ).ids
+            pages = {}
+            page = self.dialer().get_page(self.bulk_filter.id, 1, 25)
+            counts = {key: page[key] for key in ("total", "skipped_no_phone", "waiting")}
+            self.assertEqual(counts["waiting"], 12)
+            pages[1] = self.page_ids(page)
+            for number in (2, 3):
+                after = pages[number - 1][-1]
+                pages[number] = self.page_ids(
+                    self.dialer().get_page(self.bulk_filter.id, number, 25, counts=counts, after_partner_id=after)
+                )
+            self.assertEqual(pages[1] + pages[2] + pages[3], expected)
+            back = self.dialer().get_page(self.bulk_filter.id, 2, 25, counts=counts, before_partner_id=pages[3][0])
+            self.assertEqual(self.page_ids(back), pages[2])
+            offset = self.dialer().get_page(self.bulk_filter.id, 2, 25, counts=counts)
+            self.assertEqual(self.page_ids(offset), pages[2])
+            # The contact to page from is gone: the page is read by offset.
+            gone = self.env["res.partner"].create({"name": "DP Gone"})
+            gone.unlink()
+            fallback = self.dialer().get_page(self.bulk_filter.id, 2, 25, counts=counts, after_partner_id=gone.id)
+            self.assertEqual(self.page_ids(fallback), pages[2])
+            # A contact of page 1 leaves the list (do not call): the next page still starts right
+            # after the page on screen, where an offset would skip a contact.
+            self.env["res.partner"].browse(pages[1][0]).x_cold_call_status = "do_not_call"
+            after = self.dialer().get_page(self.bulk_filter.id, 2, 25, counts=counts, after_partner_id=pages[1][-1])
+            self.assertEqual(self.page_ids(after), pages[2])
+            self.assertEqual(
+                self.page_ids(self.dialer().get_page(self.bulk_filter.id, 2, 25, counts=counts)),
+                pages[2][1:] + pages[3][:1],
+            )
+        for bad in ("5", -1, True, 1.5):
+            with self.subTest(anchor=bad), self.assertRaises(ValidationError):
+                self.dialer().get_page(self.bulk_filter.id, 2, 25, after_partner_id=bad)
 
     def test_page_past_the_end_shows_the_last_page(self):
         result = self.dialer().get_page(self.bulk_filter.id, 9, 50)

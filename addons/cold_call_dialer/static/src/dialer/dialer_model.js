@@ -18,7 +18,14 @@ import {
     stopCall,
     toggleFollowUp,
 } from "./dialer_state";
-import { markRefreshed, markSkipped, notOpenedMessage, pageRows, rowState } from "./page_rows";
+import {
+    markRefreshed,
+    markSkipped,
+    notOpenedMessage,
+    pageRows,
+    pagingHints,
+    rowState,
+} from "./page_rows";
 
 const MODEL = "cold.call.dialer";
 
@@ -110,10 +117,20 @@ export class DialerModel {
         }
         let selected = this.selectedList;
         if (!selected || selected.error) {
-            selected = this.lists.find((list) => !list.error && list.count) || this.lists[0];
+            selected = this.lists.find((list) => !list.error) || this.lists[0];
         }
+        this.loadCounts(); // not awaited: the lists show at once, their counts as they come
         await this.selectList(selected ? selected.key : null);
         return data;
+    }
+
+    /** The counts of the lists, asked once the lists are known: counting takes the longest. */
+    async loadCounts() {
+        const counts = await this.orm.call(MODEL, "get_counts", []);
+        const byKey = new Map(counts.map((entry) => [entry.key, entry]));
+        for (const list of this.lists) {
+            Object.assign(list, byKey.get(list.key));
+        }
     }
 
     async selectList(key) {
@@ -159,7 +176,7 @@ export class DialerModel {
                 page_size: this.state.pageSize,
                 open_first: true,
                 release_partner_id: this._releasableId(),
-                counts: this._knownCounts(),
+                ...pagingHints(this.state, pageNumber),
             });
             this.state.page = {
                 list: result.list,
@@ -395,19 +412,6 @@ export class DialerModel {
     /** More keyword arguments of ``log_call``, for extensions (e.g. a telephony bridge). */
     _logCallExtras() {
         return {};
-    }
-
-    /** The counts of the page on screen, sent back when flipping pages of the same list. */
-    _knownCounts() {
-        const page = this.state.page;
-        if (
-            !page ||
-            page.list.key !== this.state.selectedKey ||
-            page.pageSize !== this.state.pageSize
-        ) {
-            return false;
-        }
-        return { total: page.total, skipped_no_phone: page.skippedNoPhone, waiting: page.waiting };
     }
 
     /** The contact on screen, when it was opened but not called: give it back to the others. */

@@ -77,3 +77,25 @@ export function notOpenedMessage(contact, skipped) {
     }
     return _t("%s cannot be called any more.", name);
 }
+
+/**
+ * What the screen sends back when it flips pages of the list it shows: the counts of its page, and
+ * the contact to read the next (or previous) page from, so that the server neither counts the list
+ * again nor sorts every contact before the page.
+ */
+export function pagingHints(state, pageNumber) {
+    const page = state.page;
+    if (!page || page.list.key !== state.selectedKey || page.pageSize !== state.pageSize) {
+        return { counts: false };
+    }
+    const hints = {
+        counts: { total: page.total, skipped_no_phone: page.skippedNoPhone, waiting: page.waiting },
+    };
+    const contacts = page.contacts;
+    if (contacts.length && pageNumber === page.page + 1) {
+        hints.after_partner_id = contacts[contacts.length - 1].id;
+    } else if (contacts.length && pageNumber === page.page - 1) {
+        hints.before_partner_id = contacts[0].id;
+    }
+    return hints;
+}

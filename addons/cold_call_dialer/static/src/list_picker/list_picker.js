@@ -21,9 +21,6 @@ export class ListPicker extends Component {
     }
 
     formatCount(list) {
-        if (list.error) {
-            return "";
-        }
         const count = formatInteger(list.count);
         return list.count_capped ? `${count}+` : count;
     }

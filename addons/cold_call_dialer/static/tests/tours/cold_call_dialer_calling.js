@@ -44,6 +44,11 @@ registry.category("web_tour.tours").add("cold_call_dialer_calling", {
     steps: () => [
         ...openDialerSteps(),
         {
+            content: "The counts come after the lists: two contacts to call (the third has no phone)",
+            trigger: ".o_cold_call_list:contains('Tour prospects') .o_cold_call_list_count:contains('2')",
+            isCheck: true,
+        },
+        {
             content: "Pick the saved search of the tour",
             trigger: ".o_cold_call_list:contains('Tour prospects')",
         },
