@@ -34,6 +34,14 @@ WEBHOOK_RATES = (25, 50, 100)
 LADDER = (25, 50, 60, 70, 80, 90, 100, 125, 150, 200, 300)
 # queue_job's switch for its runner: without it, events wait as pending
 NO_RUNNER = {"ODOO_QUEUE_JOB_CHANNELS": "root:0"}
+DIALER_ACTIONS = {
+    "filters": "list filters",
+    "counts": "their counts (after the list)",
+    "page": "next/previous page of 50 (~50k filter)",
+    "log": "log a call",
+}
+# p95 budgets of DESIGN.md section 5; the counts come after the list is on screen and have none.
+DIALER_BUDGETS = {"filters": 100, "page": 150, "log": 100}
 
 
 def percentiles(samples):
@@ -103,15 +111,21 @@ def bench_dialer(server, iterations):
     pages = first["pages"]
     # Flipping pages, the screen sends back the counts of the page it has, as here.
     counts = {key: first[key] for key in ("total", "skipped_no_phone", "waiting")}
-    api = {"filters": [], "page": [], "log": []}
-    chain = {"filters": [], "page": [], "log": []}
+    actions = ("filters", "counts", "page", "log")
+    api = {action: [] for action in actions}
+    chain = {action: [] for action in actions}
     rng = random.Random(7)
     fields = ["name", "parent_name", "function", "phone", "mobile", "x_cold_call_status"]
     for i in range(iterations):
         timed(api["filters"], rpc, dialer, "get_filters")
-        page = timed(
-            api["page"], rpc, dialer, "get_page", big["key"], page=rng.randint(1, pages), page_size=50, counts=counts
-        )
+        timed(api["counts"], rpc, dialer, "get_counts")
+        # A rep on any page of the big list goes to the next or the previous one, as the screen does.
+        number = rng.randint(2, pages - 1)
+        on_screen = rpc.call(dialer, "get_page", big["key"], page=number, page_size=50, counts=counts)["contacts"]
+        step = {"page": number + 1, "after_partner_id": on_screen[-1]["id"]}
+        if i % 2:
+            step = {"page": number - 1, "before_partner_id": on_screen[0]["id"]}
+        page = timed(api["page"], rpc, dialer, "get_page", big["key"], page_size=50, counts=counts, **step)
         contacts = page["contacts"]
         target = contacts[i % len(contacts)]["id"]
         timed(
@@ -129,11 +143,13 @@ def bench_dialer(server, iterations):
 
         started = time.perf_counter()
         saved = rpc.call("ir.filters", "search_read", [("model_id", "=", "res.partner")], ["name", "domain"])
+        chain["filters"].append(time.perf_counter() - started)
+        started = time.perf_counter()
         for saved_filter in saved:
             # a domain with context_today() is beyond a plain client: it skips it
             with contextlib.suppress(ValueError, SyntaxError):
                 rpc.call("res.partner", "search_count", ast.literal_eval(saved_filter["domain"]))
-        chain["filters"].append(time.perf_counter() - started)
+        chain["counts"].append(time.perf_counter() - started)
 
         started = time.perf_counter()
         domain = ast.literal_eval(rpc.call("ir.filters", "read", [big["key"]], ["domain"])[0]["domain"])
@@ -162,12 +178,12 @@ def bench_dialer(server, iterations):
         )
         chain["log"].append(time.perf_counter() - started)
     rows = []
-    methods = {"filters": "get_filters", "page": "get_page", "log": "log_call"}
-    for action, label in (("filters", "list filters"), ("page", "page of 50 (~50k filter)"), ("log", "log a call")):
+    methods = {"filters": "get_filters", "counts": "get_counts", "page": "get_page", "log": "log_call"}
+    for action in actions:
         ours, theirs = percentiles(api[action]), percentiles(chain[action])
         rows.append(
             {
-                "action": label,
+                "action": DIALER_ACTIONS[action],
                 **ours,
                 "queries": median_queries(server, f"/web/dataset/call_kw/{dialer}/{methods[action]}"),
                 "chain_p50_ms": theirs["p50_ms"],
@@ -351,10 +367,11 @@ def report(results, args):
     dialer, dashboard, webhook, processing, lookups = (
         results[k] for k in ("dialer", "dashboard", "webhook", "processing", "lookup")
     )
-    budget = {"list filters": 100, "page of 50 (~50k filter)": 150, "log a call": 100}
+    budgets = {DIALER_ACTIONS[action]: budget for action, budget in DIALER_BUDGETS.items()}
     for row in dialer["rows"]:
-        row["budget_p95_ms"] = budget[row["action"]]
-        row["met"] = "yes" if row["p95_ms"] <= row["budget_p95_ms"] else "NO"
+        if row["action"] in budgets:
+            row["budget_p95_ms"] = budgets[row["action"]]
+            row["met"] = "yes" if row["p95_ms"] <= row["budget_p95_ms"] else "NO"
     ratio = round(lookups[1]["mean_ms"] / lookups[0]["mean_ms"], 2)
     health = webhook["sustained"]["health"] or 1
     lines = [
@@ -367,8 +384,11 @@ def report(results, args):
         "the load generator runs on the same machine.",
         "",
         "## Dialer, server side over HTTP (budget: p95)",
-        f"The big filter matches {dialer['big_filter_count']} contacts. 'chain' is the same user action done with "
-        "generic ORM calls (read the filter, search_count, search_read, fields_get; write + message_post).",
+        f"The big filter matches {dialer['big_filter_count']} contacts. The list screen shows the lists, then "
+        "asks their counts. A page is the next or previous one from a random page of the big filter, as the "
+        "screen flips them. 'chain' is the same user action done with generic ORM calls (search_read the "
+        "filters; search_count each; read the filter, search_count, search_read at a random offset, "
+        "fields_get; write + message_post).",
         "",
         table(
             [
