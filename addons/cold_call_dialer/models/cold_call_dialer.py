@@ -108,9 +108,11 @@ class ColdCallDialer(models.AbstractModel):
             raise ValidationError(_("Pick a page size among %s.", ", ".join(map(str, PAGE_SIZES))))
         if not self._is_id(page):
             raise ValidationError(_("The page number must be 1 or more."))
-        anchor = {"after_id": after_partner_id, "before_id": before_partner_id}
-        if any(value and not self._is_id(value) for value in anchor.values()):
-            raise ValidationError(_("The contact to page from must be given by its id."))
+        anchor = {
+            key: value for key, value in (("after_id", after_partner_id), ("before_id", before_partner_id)) if value
+        }
+        if len(anchor) > 1 or not all(self._is_id(value) for value in anchor.values()):
+            raise ValidationError(_("Page from one contact, given by its id."))
         if release_partner_id:
             self._release(release_partner_id)
         options = self._options()
@@ -301,7 +303,7 @@ class ColdCallDialer(models.AbstractModel):
             partners = Partner._cold_call_page(domain, total - (pages - 1) * limit, from_end=True)
         else:
             # From the contact next to the page (unless it is gone), else by offset.
-            partners = anchor and any(anchor.values()) and Partner._cold_call_page(domain, limit, **anchor)
+            partners = Partner._cold_call_page(domain, limit, **anchor) if anchor else Partner
             partners = partners or Partner._cold_call_page(domain, limit, offset=(page - 1) * limit)
         return {
             "list": {"key": list_key, "name": name},

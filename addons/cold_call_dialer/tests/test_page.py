@@ -109,6 +109,9 @@ class TestPage(DialerCase):
         for bad in ("5", -1, True, 1.5):
             with self.subTest(anchor=bad), self.assertRaises(ValidationError):
                 self.dialer().get_page(self.bulk_filter.id, 2, 25, after_partner_id=bad)
+        both = {"after_partner_id": pages[1][-1], "before_partner_id": pages[3][0]}
+        with self.assertRaises(ValidationError):
+            self.dialer().get_page(self.bulk_filter.id, 2, 25, **both)
 
     def test_page_past_the_end_shows_the_last_page(self):
         result = self.dialer().get_page(self.bulk_filter.id, 9, 50)
