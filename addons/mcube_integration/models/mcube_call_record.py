@@ -247,14 +247,15 @@ class McubeCallRecord(models.Model):
     def _company_for(self, virtual_number):
         """The company of a call, known as it arrives: the one of the user owning its DID,
         else the default salesperson's, else the main company."""
-        number = virtual_number and self.env["mcube.phone.mixin"]._mcube_normalize_phone(virtual_number)
-        return self.env["res.company"].browse(self.sudo()._company_id_for(number))
+        return self.env["res.company"].browse(self.sudo()._company_id_for(virtual_number or ""))
 
     @api.model
-    @tools.ormcache("number")
-    def _company_id_for(self, number):
-        """Cached, for every webhook request asks: owners of virtual numbers, users' companies
-        and the Settings change rarely, and changing them clears the cache."""
+    @tools.ormcache("virtual_number")
+    def _company_id_for(self, virtual_number):
+        """Cached by the number as MCUBE writes it, for every webhook request asks: owners of
+        virtual numbers, users' companies and the Settings (country included) change rarely,
+        and changing them clears the cache."""
+        number = virtual_number and self.env["mcube.phone.mixin"]._mcube_normalize_phone(virtual_number)
         domain = [("mcube_virtual_number", "=", number), ("share", "=", False)]
         owner = number and self.env["res.users"].search_fetch(domain, ["company_id"], limit=1)
         user = owner or self._default_salesperson()

@@ -145,30 +145,37 @@ class McubeEvent(models.Model):
 
     @api.model
     def _insert_delivery(self, row, delivery):
-        """The new event, with its batch job ensured; empty when the delivery is stored already."""
+        """The new event, with its batch job ensured; empty when the delivery is stored already.
+
+        One statement inserts the event and locks the batch's waiting job (see
+        _ensure_batch_job), so that the accept path costs a single round trip."""
         self.env.cr.execute(
             SQL(
                 """
-                INSERT INTO mcube_event (call_id, phase, delivery, payload, content_type, headers,
-                                         remote_addr, received_at, company_id, state, attempts,
-                                         auto_retries, batch, create_uid, create_date, write_uid, write_date)
-                VALUES (%(call_id)s, %(phase)s, %(delivery)s, %(payload)s, %(content_type)s, %(headers)s,
-                        %(remote_addr)s, %(now)s, %(company)s, 'pending', 0,
-                        0, %(batch)s, %(uid)s, %(now)s, %(uid)s, %(now)s)
-                ON CONFLICT (call_id, phase, delivery) DO NOTHING
-                RETURNING id
+                WITH inserted AS (
+                    INSERT INTO mcube_event (call_id, phase, delivery, payload, content_type, headers,
+                                             remote_addr, received_at, company_id, state, attempts,
+                                             auto_retries, batch, create_uid, create_date, write_uid, write_date)
+                    VALUES (%(call_id)s, %(phase)s, %(delivery)s, %(payload)s, %(content_type)s, %(headers)s,
+                            %(remote_addr)s, %(now)s, %(company)s, 'pending', 0,
+                            0, %(batch)s, %(uid)s, %(now)s, %(uid)s, %(now)s)
+                    ON CONFLICT (call_id, phase, delivery) DO NOTHING
+                    RETURNING id
+                )
+                SELECT inserted.id, (%(waiting_job)s) FROM inserted
                 """,
                 **row,
                 delivery=delivery,
                 now=fields.Datetime.now(),
                 uid=self.env.uid,
+                waiting_job=self._waiting_batch_job(row["batch"]),
             ),
-            log_exceptions=False,
+            log_exceptions=False,  # a conflict with the runner is replayed by Odoo like any other
         )
-        event = self.browse(self.env.cr.fetchone() or ())
-        if event:
-            self._ensure_batch_job(row["batch"])
-        return event
+        event_id, waiting_job_id = self.env.cr.fetchone() or (None, None)
+        if event_id and not waiting_job_id:
+            self._enqueue_batch_job(row["batch"])
+        return self.browse(event_id or ())
 
     def _parsed(self):
         """The canonical call of the stored payload, read as the webhook read it."""
@@ -204,21 +211,26 @@ class McubeEvent(models.Model):
         return f"mcube.event.batch:{batch}"
 
     @api.model
-    def _ensure_batch_job(self, batch):
-        """Make sure a job of ``batch`` will run after this transaction: a job still waiting to
-        start sees the events committed before it starts, for it cannot start before this
-        transaction ends (its row is locked FOR SHARE until then); else a new job is enqueued.
-        Either way, no stored event waits without a job, even across a crash."""
-        self.env.cr.execute(
-            SQL(
-                """SELECT id FROM queue_job WHERE identity_key = %s AND state IN ('pending', 'enqueued')
-                   LIMIT 1 FOR SHARE""",
-                self._batch_identity_key(batch),
-            ),
-            log_exceptions=False,  # a conflict with the runner is replayed by Odoo like any other
+    def _waiting_batch_job(self, batch):
+        """The query of the batch's job still waiting to start, locked FOR SHARE: such a job
+        sees the events committed before it starts, for it cannot start before this
+        transaction ends."""
+        return SQL(
+            """SELECT id FROM queue_job WHERE identity_key = %s AND state IN ('pending', 'enqueued')
+               LIMIT 1 FOR SHARE""",
+            self._batch_identity_key(batch),
         )
-        if self.env.cr.fetchone():
-            return
+
+    @api.model
+    def _ensure_batch_job(self, batch):
+        """Make sure a job of ``batch`` will run after this transaction: the waiting one, else a
+        new one. Either way, no stored event waits without a job, even across a crash."""
+        self.env.cr.execute(self._waiting_batch_job(batch), log_exceptions=False)
+        if not self.env.cr.fetchone():
+            self._enqueue_batch_job(batch)
+
+    @api.model
+    def _enqueue_batch_job(self, batch):
         self.with_delay(
             channel=JOB_CHANNEL,
             identity_key=self._batch_identity_key(batch),

@@ -31,6 +31,23 @@ class TestBatch(McubeCase, TransactionCase):
     def notes(self, lead):
         return lead.message_ids.filtered(lambda message: "MCUBE call" in (message.body or ""))
 
+    def test_a_new_event_holds_the_waiting_job_until_it_is_committed(self):
+        """The job cannot start, and miss the event, before the webhook's transaction ends."""
+        first, _outcome = self.store(sample(START))
+        job = self.env["queue.job"].search([("identity_key", "=", f"mcube.event.batch:{first.batch}")])
+        self.assertEqual(job.state, "pending")
+
+        def locker():
+            self.env.cr.execute("SELECT xmax::text FROM queue_job WHERE id = %s", [job.id])
+            return self.env.cr.fetchone()[0]
+
+        self.assertEqual(locker(), "0", "enqueued in this transaction, not locked yet")
+        second, outcome = self.store(sample(HANGUP))
+        self.assertEqual(outcome, "accepted")
+        self.assertNotEqual(locker(), "0", "locked FOR SHARE by the new event's transaction")
+        jobs = self.env["queue.job"].search([("identity_key", "=", f"mcube.event.batch:{second.batch}")])
+        self.assertEqual(jobs, job, "the waiting job takes the new event: no second job")
+
     def test_a_batch_assigns_like_one_at_a_time(self):
         known = self.env["crm.lead"].create({"name": "Known", "phone": "9876500001", "user_id": False})
         partner = self.env["res.partner"].create({"name": "Asha Rao", "mobile": "+91 98555 12345"})
