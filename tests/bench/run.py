@@ -269,7 +269,10 @@ def bench_webhook(server, duration, token):
             settle(server.url)
             result = run_load(url, rate, max(10, duration // 4), make)
             good = not result.failures(ok) and result.percentile(99) < 1.0 and result.achieved_rate >= 0.95 * rate
-            step = f"{rate}/s: p99 {result.percentile(99) * 1000:.0f} ms, {result.failures(ok)} failures"
+            step = (
+                f"{rate}/s: p99 {result.percentile(99) * 1000:.0f} ms, {result.failures(ok)} failures, "
+                f"{result.achieved_rate:.0f}/s achieved"
+            )
             climbs[name].append(f"{step} -> {'ok' if good else 'over'}")
             print(f"  {name} ladder {climbs[name][-1]}", flush=True)
             if not good:
