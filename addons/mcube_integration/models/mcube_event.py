@@ -147,8 +147,8 @@ class McubeEvent(models.Model):
     def _insert_delivery(self, row, delivery):
         """The new event, with its batch job ensured; empty when the delivery is stored already.
 
-        One statement inserts the event and locks the batch's waiting job (see
-        _ensure_batch_job), so that the accept path costs a single round trip."""
+        The insert and the lock on the batch's waiting job (_waiting_batch_job) are one
+        statement, so the accept path sends a single one between BEGIN and COMMIT."""
         self.env.cr.execute(
             SQL(
                 """
