@@ -1,7 +1,10 @@
+import http.client
 import json
 from pathlib import Path
 
 from odoo.tests import new_test_user
+from odoo.tests.common import HOST
+from odoo.tools import config
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
@@ -11,6 +14,22 @@ SAMPLES = Path(__file__).parent / "samples"
 TOKEN = "test-token-5f1c2a"
 DID = "+918045678901"
 AGENT_PHONE = "+919123456780"
+
+
+def send_chunked(chunks, token=TOKEN):
+    """POST the head of a chunked request, then the given raw chunk bytes, each in one write,
+    without ending the body unless they do; return (status, content type, JSON answer) of the
+    webhook on the test server."""
+    connection = http.client.HTTPConnection(HOST, config["http_port"], timeout=20)
+    connection.putrequest("POST", "/mcube/webhook")
+    connection.putheader("Content-Type", "application/json")
+    connection.putheader("Transfer-Encoding", "chunked")
+    connection.putheader("X-MCUBE-Token", token)
+    connection.endheaders()
+    for chunk in chunks:
+        connection.send(chunk)
+    response = connection.getresponse()
+    return response.status, response.getheader("Content-Type"), json.loads(response.read())
 
 
 def sample(name, **overrides):

@@ -1,4 +1,3 @@
-import http.client
 import json
 from unittest.mock import patch
 from urllib.parse import urlencode
@@ -6,13 +5,11 @@ from urllib.parse import urlencode
 from werkzeug.serving import DechunkedInput
 
 from odoo.tests import HttpCase, tagged
-from odoo.tests.common import HOST
-from odoo.tools import config
 
 from odoo.addons.queue_job.job import Job
 
 from ..const import MAX_BODY_BYTES
-from .common import TOKEN, McubeCase, sample
+from .common import TOKEN, McubeCase, sample, send_chunked
 
 WEBHOOK = "/mcube/webhook"
 HANGUP = "inbound_answered_hangup"
@@ -27,23 +24,6 @@ class TestWebhookDoor(McubeCase, HttpCase):
         body = json.dumps(body) if isinstance(body, dict) else body
         all_headers = {"Content-Type": content_type, "X-MCUBE-Token": TOKEN, **(headers or {})}
         return self.url_open(f"{WEBHOOK}{query}", data=body, headers=all_headers)
-
-    def connection(self):
-        return http.client.HTTPConnection(HOST, config["http_port"], timeout=20)
-
-    def send_chunked(self, chunks, token=TOKEN):
-        """Send the head of a chunked request and the given raw chunk bytes, without
-        ending the body, and return the response."""
-        connection = self.connection()
-        connection.putrequest("POST", WEBHOOK)
-        connection.putheader("Content-Type", "application/json")
-        connection.putheader("Transfer-Encoding", "chunked")
-        connection.putheader("X-MCUBE-Token", token)
-        connection.endheaders()
-        for chunk in chunks:
-            connection.send(chunk)
-        response = connection.getresponse()
-        return response.status, json.loads(response.read())
 
     def run_jobs(self, *events):
         keys = {f"mcube.event.batch:{event.batch}" for event in events}
@@ -101,7 +81,7 @@ class TestWebhookDoor(McubeCase, HttpCase):
             return read[-1]
 
         with patch.object(DechunkedInput, "readinto", counting_readinto):
-            status, answer = self.send_chunked([b"%x\r\n%s\r\n" % (len(data), data)])
+            status, _type, answer = send_chunked([b"%x\r\n%s\r\n" % (len(data), data)])
         self.assertEqual(status, 413, answer)
         self.assertIn("larger than", answer["error"])
         self.assertEqual(sum(read), MAX_BODY_BYTES + 1)
@@ -110,11 +90,11 @@ class TestWebhookDoor(McubeCase, HttpCase):
         big = json.dumps({"callid": "BIG-2", "agentname": "x" * MAX_BODY_BYTES})
         response = self.url_open(WEBHOOK, data=big, headers={"Content-Type": "application/json"})
         self.assertEqual(response.status_code, 401, response.text)
-        status, answer = self.send_chunked([b"zz\r\n"], token="wrong")
+        status, _type, answer = send_chunked([b"zz\r\n"], token="wrong")
         self.assertEqual(status, 401, answer)
 
     def test_broken_chunked_encoding_is_refused(self):
-        status, answer = self.send_chunked([b"zz\r\n"])
+        status, _type, answer = send_chunked([b"zz\r\n"])
         self.assertEqual(status, 400, answer)
         self.assertIn("could not be read", answer["error"])
 
