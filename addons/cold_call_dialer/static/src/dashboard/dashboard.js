@@ -3,6 +3,7 @@
 import { Component, onWillStart, useState } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
+import { KeepLast } from "@web/core/utils/concurrency";
 import { useService } from "@web/core/utils/hooks";
 import { useDebounced } from "@web/core/utils/timing";
 import { Layout } from "@web/search/layout";
@@ -34,6 +35,8 @@ export class Dashboard extends Component {
         this.orm = useService("orm");
         this.action = useService("action");
         this.notification = useService("notification");
+        // A manager changes both dates in a row: only the answer to the last change is shown.
+        this.keepLast = new KeepLast();
         const saved = (this.props.state && this.props.state.filters) || {};
         this.state = useState({
             data: null,
@@ -107,12 +110,14 @@ export class Dashboard extends Component {
         this.state.loading = !silent;
         const orm = silent ? this.orm.silent : this.orm;
         try {
-            const data = await orm.call("cold.call.dashboard", "get_data", [], {
-                period,
-                date_from: period === "custom" ? dateFrom : false,
-                date_to: period === "custom" ? dateTo : false,
-                team_id: teamId,
-            });
+            const data = await this.keepLast.add(
+                orm.call("cold.call.dashboard", "get_data", [], {
+                    period,
+                    date_from: period === "custom" ? dateFrom : false,
+                    date_to: period === "custom" ? dateTo : false,
+                    team_id: teamId,
+                })
+            );
             if (!data.lists.some((list) => list.key === this.state.funnelKey)) {
                 this.state.funnelKey = "";
             }
