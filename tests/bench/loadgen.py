@@ -1,10 +1,13 @@
-"""Open-loop HTTP load at a constant rate, free of coordinated omission.
+"""HTTP load: open loop at a constant rate, free of coordinated omission, or closed loop for capacity.
 
-Request i is due at start + i / rate whatever happened to earlier ones, and its latency is measured
-from that due time, so a stalled server shows up as latency instead of as fewer requests.
+Open loop: request i is due at start + i / rate whatever happened to earlier ones, and its latency is
+measured from that due time, so a stalled server shows up as latency instead of as fewer requests.
+Closed loop: a few clients each send their next request as soon as the last one is answered, which
+reads the rate the server can serve without stepping through rates.
 """
 
 import asyncio
+import itertools
 import statistics
 import time
 from dataclasses import dataclass, field
@@ -90,26 +93,48 @@ async def _run(url, rate, duration, make_request, timeout):
     start = time.perf_counter() + 0.05
     tasks = []
 
-    async def one(due, raw):
-        try:
-            status = await _request(parts.hostname, parts.port or 80, raw, timeout)
-        except (OSError, asyncio.TimeoutError, ValueError, IndexError, asyncio.IncompleteReadError):
-            result.errors += 1
-            return
-        result.latencies.append(time.perf_counter() - due)
-        result.statuses[status] = result.statuses.get(status, 0) + 1
-
     for i in range(total):
         due = start + i / rate
         delay = due - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
-        tasks.append(asyncio.create_task(one(due, make_request(i))))
+        tasks.append(asyncio.create_task(_timed(result, parts, make_request(i), due, timeout)))
     await asyncio.gather(*tasks)
     result.elapsed = time.perf_counter() - start
     return result
 
 
+async def _run_closed(url, clients, duration, make_request, timeout):
+    parts = urlsplit(url)
+    result = LoadResult(rate=None, duration=duration)
+    numbers = itertools.count()
+    start = time.perf_counter()
+
+    async def client():
+        while time.perf_counter() - start < duration:
+            await _timed(result, parts, make_request(next(numbers)), time.perf_counter(), timeout)
+
+    await asyncio.gather(*(client() for _ in range(clients)))
+    result.elapsed = time.perf_counter() - start
+    return result
+
+
+async def _timed(result, parts, raw, since, timeout):
+    """Send one request and record its status and its latency from ``since``, or an error."""
+    try:
+        status = await _request(parts.hostname, parts.port or 80, raw, timeout)
+    except (OSError, asyncio.TimeoutError, ValueError, IndexError, asyncio.IncompleteReadError):
+        result.errors += 1
+        return
+    result.latencies.append(time.perf_counter() - since)
+    result.statuses[status] = result.statuses.get(status, 0) + 1
+
+
 def run_load(url, rate, duration, make_request, timeout=30):
     """Send `rate` requests per second for `duration` seconds; make_request(i) returns raw request bytes."""
     return asyncio.run(_run(url, rate, duration, make_request, timeout))
+
+
+def run_closed(url, clients, duration, make_request, timeout=30):
+    """`clients` clients sending requests back to back for `duration` seconds; make_request(i) as above."""
+    return asyncio.run(_run_closed(url, clients, duration, make_request, timeout))

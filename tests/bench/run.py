@@ -23,7 +23,7 @@ sys.path.insert(0, str(HERE.parent))
 
 import requests  # noqa: E402
 from generate import LEAD_NUMBER_BASE, MANAGER_LOGIN, TEAM_NAME  # noqa: E402
-from loadgen import build_request, run_load  # noqa: E402
+from loadgen import build_request, run_closed, run_load  # noqa: E402
 from mcube import configure_token, event  # noqa: E402
 from odoo_server import OdooServer, odoo_options  # noqa: E402
 
@@ -34,6 +34,9 @@ WEBHOOK_RATES = (25, 50, 100)
 # Steps of at most 10% from 100/s up, so that the highest sustained rate of each route is read to within
 # 10%, not to within the 33-50% of coarser steps.
 LADDER = (25, 50, 60, 70, 80, 90, 100, 110, 120, 130, 140, 150, 165, 180, 200, 220, 240, 265, 290, 320, 350, 385, 425)
+# The capacity of each route, closed loop: twice as many clients as odoo.conf's workers, routes alternating.
+CAPACITY_CLIENTS = 6
+CAPACITY_ROUNDS = 2
 # queue_job's switch for its runner: without it, events wait as pending
 NO_RUNNER = {"ODOO_QUEUE_JOB_CHANNELS": "root:0"}
 DIALER_ACTIONS = {
@@ -278,7 +281,14 @@ def bench_webhook(server, duration, token):
             if not good:
                 break
             sustained[name] = rate
-    return {"fixed": fixed, "sustained": sustained, "climbs": climbs}
+    capacity = {name: [] for name in targets}
+    for _round in range(CAPACITY_ROUNDS):
+        for name, (url, make, ok) in targets.items():
+            settle(server.url)
+            result = run_closed(url, CAPACITY_CLIENTS, max(10, duration // 4), make)
+            capacity[name].append({"rate": result.achieved_rate, "failures": result.failures(ok)})
+            print(f"  {name} capacity {capacity[name][-1]}", flush=True)
+    return {"fixed": fixed, "sustained": sustained, "climbs": climbs, "capacity": capacity}
 
 
 def bench_processing(db, log_dir, backlog):
@@ -366,6 +376,17 @@ def table(headers, rows):
     return "\n".join(lines)
 
 
+def capacity_text(capacity):
+    rates = {name: [round(run["rate"]) for run in runs] for name, runs in capacity.items()}
+    mean = {name: sum(values) / len(values) for name, values in rates.items()}
+    failures = sum(run["failures"] for runs in capacity.values() for run in runs)
+    rounds = ", ".join(f"{name} {' and '.join(map(str, values))}" for name, values in rates.items())
+    return (
+        f"webhook {mean['webhook']:.0f}/s, /web/health {mean['health']:.0f}/s "
+        f"({round(100 * mean['webhook'] / mean['health'])}% of health; rounds: {rounds}; {failures} failures)"
+    )
+
+
 def report(results, args):
     dialer, dashboard, webhook, processing, lookups = (
         results[k] for k in ("dialer", "dashboard", "webhook", "processing", "lookup")
@@ -425,6 +446,11 @@ def report(results, args):
         f"ladder runs {max(10, args.duration // 4)} s; the last two steps of each route:",
         "",
         *(f"- {name}: {'; '.join(steps[-2:])}" for name, steps in webhook["climbs"].items()),
+        "",
+        f"Capacity, closed loop ({CAPACITY_CLIENTS} clients each sending its next request when the last is "
+        f"answered; {CAPACITY_ROUNDS} rounds of {max(10, args.duration // 4)} s per route, alternating): "
+        f"{capacity_text(webhook['capacity'])}. Not a budget: the same comparison read without the ladder's steps "
+        "and its p99 condition.",
         "",
         "## Processing",
         "",
