@@ -1,4 +1,4 @@
-"""The benchmarks of DESIGN.md section 4, on a real server with workers and the job runner.
+"""The benchmarks of DESIGN.md section 5 (the performance budget), on a real server with workers and the job runner.
 
 Run through scripts/bench. Prints a table and writes docs/BENCHMARKS.md.
 """
@@ -240,6 +240,11 @@ def settle(url, timeout=60):
         time.sleep(0.5)
 
 
+def short_run(duration):
+    """Seconds of one ladder step or capacity round: a quarter of a constant-rate run, at least 10."""
+    return max(10, duration // 4)
+
+
 def bench_webhook(server, duration, token):
     """Constant-rate load on the webhook (authenticate, store, enqueue) and on /web/health, then
     the highest rate each sustains. No job runner runs: this is the accept path alone."""
@@ -270,7 +275,7 @@ def bench_webhook(server, duration, token):
         sustained[name], climbs[name] = 0, []
         for rate in LADDER:
             settle(server.url)
-            result = run_load(url, rate, max(10, duration // 4), make)
+            result = run_load(url, rate, short_run(duration), make)
             good = not result.failures(ok) and result.percentile(99) < 1.0 and result.achieved_rate >= 0.95 * rate
             step = (
                 f"{rate}/s: p99 {result.percentile(99) * 1000:.0f} ms, {result.failures(ok)} failures, "
@@ -285,7 +290,7 @@ def bench_webhook(server, duration, token):
     for _round in range(CAPACITY_ROUNDS):
         for name, (url, make, ok) in targets.items():
             settle(server.url)
-            result = run_closed(url, CAPACITY_CLIENTS, max(10, duration // 4), make)
+            result = run_closed(url, CAPACITY_CLIENTS, short_run(duration), make)
             capacity[name].append({"rate": result.achieved_rate, "failures": result.failures(ok)})
             print(f"  {name} capacity {capacity[name][-1]}", flush=True)
     return {"fixed": fixed, "sustained": sustained, "climbs": climbs, "capacity": capacity}
@@ -443,12 +448,12 @@ def report(results, args):
         f"Highest sustained rate (p99 < 1 s, no failure, >= 95% of the rate): webhook "
         f"{webhook['sustained']['webhook']}/s, /web/health {webhook['sustained']['health']}/s "
         f"({round(100 * webhook['sustained']['webhook'] / health)}% of health; budget >= 80%). Each step of the "
-        f"ladder runs {max(10, args.duration // 4)} s; the last two steps of each route:",
+        f"ladder runs {short_run(args.duration)} s; the last two steps of each route:",
         "",
         *(f"- {name}: {'; '.join(steps[-2:])}" for name, steps in webhook["climbs"].items()),
         "",
         f"Capacity, closed loop ({CAPACITY_CLIENTS} clients each sending its next request when the last is "
-        f"answered; {CAPACITY_ROUNDS} rounds of {max(10, args.duration // 4)} s per route, alternating): "
+        f"answered; {CAPACITY_ROUNDS} rounds of {short_run(args.duration)} s per route, alternating): "
         f"{capacity_text(webhook['capacity'])}. Not a budget: the same comparison read without the ladder's steps "
         "and its p99 condition.",
         "",
