@@ -3,32 +3,6 @@ from odoo.tools.translate import _lt
 STATUS_FIELD = "x_cold_call_status"
 STATUS_FIELD_LABEL = _lt("Cold Call Status")
 STATUS_FIELD_HELP = _lt("Outcome of the last cold call, set by the Dialer.")
-# The options created with the field, with what each means to the Dialer (the flags of
-# ir.model.fields.selection without their "cold_call_" prefix); admins change them afterwards.
-NO_RETRY = {"do_not_call": True}
-DEFAULT_STATUS_OPTIONS = [
-    ("no_answer", _lt("No Answer - No Voicemail"), {"retry_hours": 4, "max_attempts": 3, "attempt_window_days": 7}),
-    ("voicemail", _lt("No Answer - Voicemail Left"), {"retry_hours": 24}),
-    ("not_interested", _lt("Connected - Not Interested"), {"connected": True}),
-    ("interested", _lt("Connected - Interested"), {"connected": True, "follow_up": True, "creates_opportunity": True}),
-    ("callback", _lt("Callback Requested"), {"connected": True, "follow_up": True}),
-    ("gatekeeper", _lt("Gatekeeper Block"), {"retry_hours": 24}),
-    ("meeting", _lt("Meeting Booked"), {"connected": True, "creates_opportunity": True, "books_meeting": True}),
-    ("wrong_number", _lt("Wrong Number"), NO_RETRY),
-    ("do_not_call", _lt("Dead / Do Not Call"), NO_RETRY),
-]
-# The meanings read from each option, as the Dialer's options dicts name them.
-OPTION_FLAGS = (
-    "connected",
-    "follow_up",
-    "do_not_call",
-    "creates_opportunity",
-    "books_meeting",
-    "retry_hours",
-    "max_attempts",
-    "attempt_window_days",
-)
-
 # Calling hours, in the contact's own time zone, as hours of the day (float_time).
 CALLING_START_PARAM = "cold_call_dialer.calling_hours_start"
 CALLING_END_PARAM = "cold_call_dialer.calling_hours_end"
@@ -47,6 +21,7 @@ PREVIEW_SIZE = 5
 # would scan the whole address book once per list. Pages and previews count exactly.
 COUNT_CAP = 1000
 MAX_DURATION = 24 * 3600
+MEETING_MINUTES = (15, 30, 45, 60, 90, 120)
 
 NEVER_CALLED = "never_called"
 CALLBACKS_DUE = "callbacks_due"

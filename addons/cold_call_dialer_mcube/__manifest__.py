@@ -1,6 +1,6 @@
 {
     "name": "Cold Call Dialer - MCUBE Click-to-Call",
-    "version": "17.0.1.0.0",
+    "version": "17.0.2.0.0",
     "category": "Sales/CRM",
     "summary": "Place Dialer calls through MCUBE and join its call events to them",
     "author": "Cold Call Suite",
@@ -10,9 +10,10 @@
         "security/cold_call_dialer_mcube_security.xml",
         "security/ir.model.access.csv",
         "data/ir_config_parameter_data.xml",
+        "data/cold_call_outcome_data.xml",
         "views/cold_call_mcube_attempt_views.xml",
         "views/cold_call_log_views.xml",
-        "views/ir_model_fields_selection_views.xml",
+        "views/cold_call_outcome_views.xml",
         "views/res_config_settings_views.xml",
         "views/cold_call_dialer_mcube_menus.xml",
     ],
@@ -24,7 +25,6 @@
             "cold_call_dialer_mcube/static/tests/tours/**/*",
         ],
     },
-    "post_init_hook": "post_init_hook",
     "installable": True,
     "auto_install": True,
 }

@@ -7,8 +7,6 @@ PARAM_ENDPOINT = "cold_call_dialer_mcube.click_to_call_url"
 PARAM_API_TOKEN = "cold_call_dialer_mcube.api_token"
 PARAM_SEND_WEBHOOK_URL = "cold_call_dialer_mcube.send_webhook_url"
 DEFAULT_ENDPOINT = "https://api.mcube.com/Restmcube-api/outbound-calls"
-# mcube_integration adds the executive number (the phone MCUBE rings first) to users.
-EXECUTIVE_FIELD = "mcube_executive_number"
 
 # (connect, read) seconds: the rep waits on the Call button for at most this long.
 TIMEOUTS = (3.05, 10)
@@ -26,9 +24,6 @@ JOIN_WINDOW_AFTER = timedelta(minutes=5)
 BUS_TYPE = "cold_call_dialer_mcube/call"
 # Attempt states in the order a call goes through them; events never move one backwards.
 STATE_RANK = {"requested": 0, "failed": 0, "ringing": 1, "connected": 2, "ended": 3}
-
-# MCUBE statuses that suggest an outcome, given to the default outcomes.
-DEFAULT_MCUBE_STATUSES = {"no_answer": "NoAnswer, Busy, Cancel, Failed"}
 
 # The dashboard lists missed inbound calls not called back from at least this far back, so that
 # yesterday's unanswered callers still show on "Today".

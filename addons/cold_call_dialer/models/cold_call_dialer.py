@@ -1,25 +1,34 @@
-import math
-
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 
-from ..const import (
-    CALLBACKS_DUE,
-    DEFAULT_PAGE_SIZE,
-    MAX_DURATION,
-    NEVER_CALLED,
-    PAGE_SIZES,
-    PREVIEW_SIZE,
-)
-from .ir_filters import FILTER_ERRORS
+from odoo.addons.cold_call_phone.tools import phone
+
+from ..const import DEFAULT_PAGE_SIZE, MAX_DURATION, PAGE_SIZES, PREVIEW_SIZE, STATUS_FIELD
+from ..tools.time_zone import local_time
+
+# What a row of the Dialer reads of a contact.
+ROW_FIELDS = [
+    "name",
+    "parent_id",
+    "company_name",
+    "function",
+    "phone",
+    "mobile",
+    "country_id",
+    "cold_call_last_date",
+    "cold_call_last_outcome_id",
+    "cold_call_next_at",
+    "cold_call_tz",
+]
 
 
 class ColdCallDialer(models.AbstractModel):
     """The Dialer client action's server API: one call per user action, so the screen never chains
-    requests. It checks what the screen sends and leaves the work to the models that own the data:
-    ``ir.filters`` evaluates saved searches, ``res.partner`` gives contact rows and records calls,
-    ``cold.call.hold`` keeps reps apart, ``ir.model.fields.selection`` knows the outcomes."""
+    requests. It checks what the screen sends, leaves the work to the models that own it
+    (``cold.call.list`` the lists and pages, ``cold.call.log`` the save of a call,
+    ``cold.call.outcome`` the outcomes, ``cold.call.hold`` the holds) and answers with what the
+    screen shows of contacts."""
 
     _name = "cold.call.dialer"
     _description = "Cold Call Dialer"
@@ -31,30 +40,29 @@ class ColdCallDialer(models.AbstractModel):
         settings. The screen asks ``get_counts`` next: counting every list takes longer than all
         the rest, and the rep can already pick a list meanwhile."""
         self._check_dialer_user()
-        options = self._options()
-        quick_lists = [
-            {"key": key, "name": name, "description": description, "error": False}
-            for key, name, description, _domain in self._quick_lists()
-        ]
-        filters = [
-            {
-                "key": ir_filter.id,
-                "name": ir_filter.name,
-                "shared": not ir_filter.user_id,
-                "error": ir_filter._cold_call_domain_error(),
-            }
-            for ir_filter in self.env["ir.filters"]._cold_call_filters()
-        ]
+        Lists = self.env["cold.call.list"]
+        outcomes = self._outcomes()
         return {
-            "quick_lists": quick_lists,
-            "filters": filters,
-            "status_options": options,
-            "notes_only": not options,
+            "quick_lists": [
+                {"key": key, "name": name, "description": description, "error": False}
+                for key, name, description, _domain in Lists._quick_lists()
+            ],
+            "filters": [
+                {
+                    "key": ir_filter.id,
+                    "name": ir_filter.name,
+                    "shared": not ir_filter.user_id,
+                    "error": Lists._domain_error(ir_filter),
+                }
+                for ir_filter in Lists._saved_searches()
+            ],
+            "status_options": outcomes._screen_values(),
+            "notes_only": not outcomes,
             "page_sizes": list(PAGE_SIZES),
             "default_page_size": DEFAULT_PAGE_SIZE,
             "hold_minutes": self.env["cold.call.hold"]._hold_minutes(),
-            "mail_templates": [{"id": t.id, "name": t.name} for t in self.env["mail.template"]._cold_call_templates()],
-            "tally": self.env["cold.call.log"]._cold_call_tally(),
+            "mail_templates": [{"id": t.id, "name": t.name} for t in self.env["cold.call.log"]._mail_templates()],
+            "tally": self.env["cold.call.dashboard"]._tally(),
         }
 
     @api.model
@@ -63,22 +71,22 @@ class ColdCallDialer(models.AbstractModel):
         ``[{"key", "count", "count_capped", "error"}]``: a search that cannot be counted comes
         with its error."""
         self._check_dialer_user()
-        Filters = self.env["ir.filters"]
-        callable_domain = self.env["res.partner"]._cold_call_callable_domain(self._options())
+        Lists = self.env["cold.call.list"]
+        callable_domain = Lists._callable_domain(self._outcomes())
         quick_counts = [
-            {"key": key, **Filters._cold_call_capped_count(expression.AND([domain, callable_domain]))}
-            for key, _name, _description, domain in self._quick_lists()
+            {"key": key, **Lists._capped_count(expression.AND([domain, callable_domain]))}
+            for key, _name, _description, domain in Lists._quick_lists()
         ]
         return quick_counts + [
-            {"key": ir_filter.id, **ir_filter._cold_call_contacts_left(callable_domain)}
-            for ir_filter in Filters._cold_call_filters()
+            {"key": ir_filter.id, **Lists._contacts_left(ir_filter, callable_domain)}
+            for ir_filter in Lists._saved_searches()
         ]
 
     @api.model
     def get_preview(self, list_key):
         """The first contacts of a list, to check it before calling."""
         self._check_dialer_user()
-        return self._page(list_key, 1, PREVIEW_SIZE, self._options())
+        return self._page(list_key, 1, PREVIEW_SIZE, self._outcomes())
 
     @api.model
     def get_page(
@@ -115,12 +123,10 @@ class ColdCallDialer(models.AbstractModel):
             raise ValidationError(_("Page from one contact, given by its id."))
         if release_partner_id:
             self._release(release_partner_id)
-        options = self._options()
-        result = self._page(list_key, page, page_size, options, self._check_counts(counts), anchor)
+        outcomes = self._outcomes()
+        result = self._page(list_key, page, page_size, outcomes, self._check_counts(counts), anchor)
         if open_first:
-            current, skipped = self.env["cold.call.hold"]._open_first(
-                [row["id"] for row in result["contacts"]], options
-            )
+            current, skipped = self._open_first([row["id"] for row in result["contacts"]], outcomes)
             result.update(current=current, skipped=skipped)
         return result
 
@@ -135,9 +141,7 @@ class ColdCallDialer(models.AbstractModel):
         A contact still waiting after its last call is only opened ``on_purpose`` (picked by the rep).
         """
         self._check_dialer_user()
-        current, skipped = self.env["cold.call.hold"]._open_first(
-            self._check_ids(partner_ids), self._options(), include_waiting=on_purpose
-        )
+        current, skipped = self._open_first(self._check_ids(partner_ids), self._outcomes(), on_purpose)
         leaving = release_partner_id and (not current or current["contact"]["id"] != release_partner_id)
         if leaving and (current or not keep_on_failure):
             self._release(release_partner_id)
@@ -155,12 +159,10 @@ class ColdCallDialer(models.AbstractModel):
         """Current status, last call and hold of contacts already on screen, to catch changes
         made elsewhere. Contacts that became impossible to call are flagged ``callable: False``."""
         self._check_dialer_user()
-        ids = self._check_ids(partner_ids)
-        options = self._options()
-        Partner = self.env["res.partner"]
-        partners = Partner.search_fetch([("id", "in", ids)], Partner._cold_call_fields(options))
-        callable_ids = set(partners.filtered_domain(Partner._cold_call_callable_domain(options)).ids)
-        rows = partners._cold_call_rows(options)
+        outcomes = self._outcomes()
+        partners = self.env["res.partner"].search([("id", "in", self._check_ids(partner_ids))])
+        callable_ids = set(partners.filtered_domain(self.env["cold.call.list"]._callable_domain(outcomes)).ids)
+        rows = self._rows(partners, outcomes)
         for row in rows:
             row["callable"] = row["id"] in callable_ids
         return rows
@@ -178,9 +180,9 @@ class ColdCallDialer(models.AbstractModel):
         meeting=False,
         mail_template_id=False,
     ):
-        """Log one call in one transaction: status written on the contact, internal note in its
-        chatter, the next steps (follow-up activity, opportunity, meeting, e-mail), call-log row.
-        Any failure leaves nothing behind.
+        """Log one call in one transaction (``cold.call.log._record``): status written on the
+        contact, internal note in its chatter, the next steps (follow-up activity, opportunity,
+        meeting, e-mail), call-log row. Any failure leaves nothing behind.
 
         :param status: outcome value, required unless in notes-only mode
         :param follow_up: ``{"date": "YYYY-MM-DD", "user_id": int, "summary": str}`` or False
@@ -193,27 +195,27 @@ class ColdCallDialer(models.AbstractModel):
         """
         self._check_dialer_user()
         partner = self._writable_partner(partner_id)
-        options = self._options()
-        option = self.env["ir.model.fields.selection"]._cold_call_pick(status, options)
+        offered = self._outcomes()
+        outcome = self.env["cold.call.outcome"]._pick(status, offered)
         note = (note or "").strip()
-        if not options and not note:
+        if not offered and not note:
             raise UserError(_("Type a note: without the outcome field, the note is what gets logged."))
         duration = self._check_duration(duration)
-        next_steps = self._check_next_steps(partner, option, follow_up, meeting, mail_template_id)
+        next_steps = self.env["cold.call.log"]._check_next_steps(partner, outcome, follow_up, meeting, mail_template_id)
         next_partner_ids = self._check_ids(next_partner_ids or [])
-        list_name, ir_filter = self._list_label(list_key)
-        log = partner._cold_call_log(option, duration, note, list_name, ir_filter, next_steps)
-        next_card, skipped = self.env["cold.call.hold"]._open_first(next_partner_ids, options)
+        list_name, ir_filter = self.env["cold.call.list"]._label(list_key)
+        log = self.env["cold.call.log"]._record(partner, outcome, duration, note, list_name, ir_filter, next_steps)
+        next_card, skipped = self._open_first(next_partner_ids, offered)
         return {
             "log_id": log.id,
-            "contact": partner._cold_call_rows(options)[0],
+            "contact": self._rows(partner, offered)[0],
             "opportunity": {"id": log.opportunity_id.id, "name": log.opportunity_id.name}
             if log.opportunity_id
             else False,
             "meeting_id": log.calendar_event_id.id,
             "next": next_card,
             "skipped": skipped,
-            "tally": self.env["cold.call.log"]._cold_call_tally(),
+            "tally": self.env["cold.call.dashboard"]._tally(),
         }
 
     @api.model
@@ -221,127 +223,113 @@ class ColdCallDialer(models.AbstractModel):
         """The e-mail as the contact would get it, for the rep to check before saving the call."""
         self._check_dialer_user()
         partner = self._writable_partner(partner_id)
-        return self.env["mail.template"]._cold_call_template(mail_template_id)._cold_call_preview(partner)
-
-    # ------------------------------------------------------------------
-    # Call lists
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _options(self):
-        return self.env["ir.model.fields.selection"]._cold_call_options()
-
-    @api.model
-    def _quick_lists(self):
-        """Built-in lists as (key, name, description, domain)."""
-        call_type_id = self.env["ir.model.data"]._xmlid_to_res_id("mail.mail_activity_data_call")
-        due_domain = [("user_id", "=", self.env.uid), ("date_deadline", "<=", fields.Date.context_today(self))]
-        if call_type_id:
-            due_domain.append(("activity_type_id", "=", call_type_id))
-        return [
-            (
-                NEVER_CALLED,
-                _("Never called"),
-                _("Contacts nobody has called from the Dialer yet"),
-                [("cold_call_last_date", "=", False)],
-            ),
-            (
-                CALLBACKS_DUE,
-                _("Callbacks due"),
-                _("Your call activities due today or earlier"),
-                [("activity_ids", "any", due_domain)],
-            ),
-        ]
-
-    @api.model
-    def _resolve_list(self, list_key):
-        """(name, domain) of a call list, with a clear error for a missing or broken one."""
-        for key, name, _description, domain in self._quick_lists():
-            if list_key == key:
-                return name, domain
-        if not self._is_id(list_key):
-            raise UserError(_("This call list does not exist."))
-        ir_filter = self.env["ir.filters"]._cold_call_filter(list_key)
-        if not ir_filter:
-            raise UserError(_("This saved search no longer exists or is not shared with you."))
-        try:
-            return ir_filter.name, ir_filter._cold_call_domain()
-        except FILTER_ERRORS as error:
-            raise UserError(ir_filter._describe_eval_error(error)) from error
-
-    @api.model
-    def _list_label(self, list_key):
-        """(name, filter) of the list a call came from, without evaluating it."""
-        if not list_key:
-            return _("No list"), self.env["ir.filters"]
-        for key, name, _description, _domain in self._quick_lists():
-            if list_key == key:
-                return name, self.env["ir.filters"]
-        if not self._is_id(list_key):
-            raise UserError(_("This call list does not exist."))
-        ir_filter = self.env["ir.filters"]._cold_call_filter(list_key)
-        # A search deleted while the rep was calling must not block saving the call.
-        return (ir_filter.name, ir_filter) if ir_filter else (_("Deleted saved search"), ir_filter)
-
-    @api.model
-    def _page(self, list_key, page, limit, options, counts=None, anchor=None):
-        name, domain = self._resolve_list(list_key)
-        Partner = self.env["res.partner"]
-        if counts is None:
-            try:
-                with self.env.cr.savepoint(flush=False):
-                    counts = Partner._cold_call_count(domain, options)
-            except FILTER_ERRORS as error:
-                raise UserError(self.env["ir.filters"]._describe_eval_error(error)) from error
-        total, skipped, waiting = counts
-        pages = max(1, math.ceil(total / limit))
-        page = min(page, pages)
-        domain = expression.AND([domain, Partner._cold_call_callable_domain(options)])
-        if page == 1:
-            partners = Partner._cold_call_page(domain, limit)
-        elif page == pages:
-            partners = Partner._cold_call_page(domain, total - (pages - 1) * limit, from_end=True)
-        else:
-            # From the contact next to the page (unless it is gone), else by offset.
-            partners = Partner._cold_call_page(domain, limit, **anchor) if anchor else Partner
-            partners = partners or Partner._cold_call_page(domain, limit, offset=(page - 1) * limit)
+        template = self.env["cold.call.log"]._mail_template(mail_template_id)
         return {
-            "list": {"key": list_key, "name": name},
-            "contacts": partners._cold_call_rows(options),
-            "total": total,
-            "page": page,
-            "pages": pages,
-            "page_size": limit,
-            "skipped_no_phone": skipped,
-            "waiting": waiting,
+            "subject": template._render_field("subject", partner.ids)[partner.id] or "",
+            "body": template._render_field("body_html", partner.ids, compute_lang=True)[partner.id] or "",
+            "email_to": partner.email or "",
         }
 
     # ------------------------------------------------------------------
-    # Contacts
+    # What the screen shows of contacts
     # ------------------------------------------------------------------
 
     @api.model
-    def _release(self, partner_id):
-        if not self._is_id(partner_id):
-            raise ValidationError(_("Pick a contact to release."))
-        self.env["cold.call.hold"]._release(partner_id)
+    def _outcomes(self):
+        return self.env["cold.call.outcome"]._offered()
 
     @api.model
-    def _writable_partner(self, partner_id):
-        """The contact to log a call on, if the rep may change it."""
-        if not self._is_id(partner_id):
-            raise ValidationError(_("Pick a contact to log the call on."))
-        partner = self.env["res.partner"].browse(partner_id).exists()
-        if not partner:
-            raise UserError(_("This contact no longer exists."))
-        try:
-            partner.check_access_rights("write")
-            partner.check_access_rule("write")
-        except AccessError as error:
-            raise AccessError(
-                _("You cannot log calls on “%s”: you are not allowed to modify this contact.", partner.display_name)
-            ) from error
-        return partner
+    def _page(self, list_key, page, limit, outcomes, counts=None, anchor=None):
+        result = self.env["cold.call.list"]._page(list_key, page, limit, outcomes, counts, anchor)
+        result["contacts"] = self._rows(result.pop("partners"), outcomes)
+        return result
+
+    @api.model
+    def _open_first(self, partner_ids, outcomes, include_waiting=False):
+        """(card, skipped) of the first of ``partner_ids`` free to call, held for the rep."""
+        callable_domain = self.env["cold.call.list"]._callable_domain(outcomes)
+        partner, skipped = self.env["cold.call.hold"]._open_first(partner_ids, callable_domain, include_waiting)
+        return (self._card(partner, outcomes) if partner else False), skipped
+
+    @api.model
+    def _rows(self, partners, outcomes):
+        """What the Dialer shows of each contact, in a handful of queries whatever the count."""
+        partners.fetch([*ROW_FIELDS, *([STATUS_FIELD] if outcomes else [])])
+        labels = dict(partners._fields[STATUS_FIELD]._description_selection(self.env)) if outcomes else {}
+        holds = self.env["cold.call.hold"]._active_by_partner(partners.ids)
+        Lists = self.env["cold.call.list"]
+        start, end = Lists._calling_hours()
+        company_tz = Lists._company_tz()
+        now = fields.Datetime.now()
+        rows = []
+        for partner in partners:
+            code = (partner.country_id or self.env.company.country_id).code
+            status = partner[STATUS_FIELD] if outcomes else False
+            hold = holds.get(partner.id)
+            numbers = {
+                fname: (phone.international(partner[fname], code), phone.e164(partner[fname], code))
+                for fname in ("phone", "mobile")
+            }
+            local = local_time(now, partner.cold_call_tz or company_tz)
+            rows.append(
+                {
+                    "id": partner.id,
+                    "name": partner.name or partner.display_name,
+                    "company": partner.parent_id.name or partner.company_name or "",
+                    "function": partner.function or "",
+                    "phone": numbers["phone"][0],
+                    "phone_dial": numbers["phone"][1],
+                    "mobile": numbers["mobile"][0],
+                    "mobile_dial": numbers["mobile"][1],
+                    "call_number": numbers["mobile"][1] or numbers["phone"][1],
+                    "status_value": status or False,
+                    "status_label": labels.get(status, status) if status else False,
+                    "last_call_date": fields.Datetime.to_string(partner.cold_call_last_date),
+                    "last_call_outcome": partner.cold_call_last_outcome_id.name or False,
+                    "held_by": hold.user_id.name if hold and hold.user_id.id != self.env.uid else False,
+                    "waiting_until": fields.Datetime.to_string(partner.cold_call_next_at)
+                    if partner.cold_call_next_at and partner.cold_call_next_at > now
+                    else False,
+                    "local_time": local.strftime("%H:%M"),
+                    "outside_hours": not start <= local <= end,
+                }
+            )
+        return rows
+
+    @api.model
+    def _card(self, partner, outcomes):
+        """The call screen's card: the contact, its last calls the user may see and recent chatter notes."""
+        logs = self.env["cold.call.log"].search_fetch(
+            [("partner_id", "=", partner.id)], ["call_date", "user_id", "outcome_id", "duration"], limit=5
+        )
+        messages = self.env["mail.message"].search_fetch(
+            [("model", "=", "res.partner"), ("res_id", "=", partner.id), ("message_type", "=", "comment")],
+            ["body", "date", "author_id"],
+            limit=5,
+            order="id desc",
+        )
+        return {
+            "contact": self._rows(partner, outcomes)[0],
+            "last_calls": [
+                {
+                    "id": log.id,
+                    "date": fields.Datetime.to_string(log.call_date),
+                    "user": log.user_id.name,
+                    "outcome": log.outcome_id.name or False,
+                    "duration": log.duration,
+                }
+                for log in logs
+            ],
+            "notes": [
+                {
+                    "id": message.id,
+                    "date": fields.Datetime.to_string(message.date),
+                    "author": message.author_id.name or "",
+                    "body": message.body,
+                }
+                for message in messages
+            ],
+        }
 
     # ------------------------------------------------------------------
     # Checks of what the screen sends
@@ -385,15 +373,24 @@ class ColdCallDialer(models.AbstractModel):
         return int(round(duration))
 
     @api.model
-    def _check_next_steps(self, partner, option, follow_up, meeting, mail_template_id):
-        """The next steps of a call, each checked by the model that owns it, before anything is written."""
-        books_meeting = bool(option and option["books_meeting"])
-        if books_meeting and not meeting:
-            raise ValidationError(_("“%s” books a meeting: pick its date and time.", option["label"]))
-        if mail_template_id and not partner.email:
-            raise ValidationError(_("%s has no e-mail address: add one, or save without the e-mail.", partner.name))
-        return {
-            "follow_up": follow_up and self.env["mail.activity"]._cold_call_follow_up_values(follow_up),
-            "meeting": books_meeting and self.env["calendar.event"]._cold_call_check_meeting(meeting),
-            "mail_template": mail_template_id and self.env["mail.template"]._cold_call_template(mail_template_id),
-        }
+    def _release(self, partner_id):
+        if not self._is_id(partner_id):
+            raise ValidationError(_("Pick a contact to release."))
+        self.env["cold.call.hold"]._release(partner_id)
+
+    @api.model
+    def _writable_partner(self, partner_id):
+        """The contact to log a call on, if the rep may change it."""
+        if not self._is_id(partner_id):
+            raise ValidationError(_("Pick a contact to log the call on."))
+        partner = self.env["res.partner"].browse(partner_id).exists()
+        if not partner:
+            raise UserError(_("This contact no longer exists."))
+        try:
+            partner.check_access_rights("write")
+            partner.check_access_rule("write")
+        except AccessError as error:
+            raise AccessError(
+                _("You cannot log calls on “%s”: you are not allowed to modify this contact.", partner.display_name)
+            ) from error
+        return partner

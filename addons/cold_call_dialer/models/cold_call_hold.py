@@ -109,14 +109,15 @@ class ColdCallHold(models.Model):
         return bool(row)
 
     @api.model
-    def _open_first(self, partner_ids, options, include_waiting=False):
-        """Hold and return the card of the first of ``partner_ids`` still callable and free, and
-        those passed over as ``{"id", "reason": "unavailable" | "waiting" | "held", "held_by"}``.
-        A contact still waiting after its last call is only opened with ``include_waiting``."""
-        if not partner_ids:
-            return False, []
+    def _open_first(self, partner_ids, callable_domain, include_waiting=False):
+        """Hold and return the first of ``partner_ids`` still callable (in ``callable_domain``) and
+        free (empty when none), and those passed over as ``{"id", "reason": "unavailable" |
+        "waiting" | "held", "held_by"}``. A contact still waiting after its last call is only
+        opened with ``include_waiting``."""
         Partner = self.env["res.partner"]
-        domain = expression.AND([[("id", "in", partner_ids)], Partner._cold_call_callable_domain(options)])
+        if not partner_ids:
+            return Partner, []
+        domain = expression.AND([[("id", "in", partner_ids)], callable_domain])
         now = fields.Datetime.now()
         callable_partners = Partner.search_fetch(domain, ["cold_call_next_at"])
         callable_ids = set(callable_partners.ids)
@@ -137,8 +138,8 @@ class ColdCallHold(models.Model):
                 holder = hold or self._active_by_partner([partner_id]).get(partner_id)
                 skipped.append({"id": partner_id, "reason": "held", "held_by": holder.user_id.name if holder else ""})
                 continue
-            return Partner.browse(partner_id)._cold_call_card(options), skipped
-        return False, skipped
+            return Partner.browse(partner_id), skipped
+        return Partner, skipped
 
     @api.model
     def _release(self, partner_id):

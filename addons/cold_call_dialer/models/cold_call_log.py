@@ -1,23 +1,20 @@
-import datetime
+from datetime import timedelta
 
 from markupsafe import Markup, escape
 
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import ValidationError
 from odoo.tools import format_datetime
 
-FIGURES = ("calls", "connected", "talk_time", "meetings", "opportunities", "interested")
-
-
-def connect_rate(figures):
-    """The connected calls among ``figures``' calls, in percent."""
-    return round(100.0 * figures["connected"] / figures["calls"], 1) if figures["calls"] else 0.0
+from ..const import MEETING_MINUTES, STATUS_FIELD
 
 
 class ColdCallLog(models.Model):
-    """One call made from the Dialer: the numbers behind the reports.
+    """One call made from the Dialer: the numbers behind the reports, and the save of a call.
 
-    The chatter note on the contact stays the human-readable history; this row
-    keeps who called whom, when, for how long and with which outcome.
+    The chatter note on the contact stays the human-readable history; this row keeps who
+    called whom, when, for how long and with which outcome. ``_record`` is the one way a call
+    is saved, with everything that follows from it.
     """
 
     _name = "cold.call.log"
@@ -42,13 +39,19 @@ class ColdCallLog(models.Model):
     list_name = fields.Char(
         "Call List", required=True, readonly=True, help="The saved search or quick list the call was made from."
     )
-    status_value = fields.Char("Outcome Code", readonly=True)
-    status_label = fields.Char("Outcome", readonly=True, help="Empty for calls logged in notes-only mode.")
+    outcome_id = fields.Many2one(
+        "cold.call.outcome",
+        "Outcome",
+        readonly=True,
+        ondelete="restrict",
+        index="btree_not_null",
+        help="Empty for calls logged in notes-only mode.",
+    )
     duration = fields.Integer(
         "Duration (s)", group_operator="avg", readonly=True, help="Talk time in seconds, averaged in the reports."
     )
     connected = fields.Boolean(
-        readonly=True, help="The outcome counts as having reached someone; drives the connect rate."
+        readonly=True, help="The outcome counted as having reached someone when the call was made: the connect rate."
     )
     connect_rate = fields.Float(
         "Connect Rate (%)",
@@ -75,77 +78,217 @@ class ColdCallLog(models.Model):
         "res.company", required=True, readonly=True, index=True, default=lambda self: self.env.company
     )
 
+    @api.depends("connected")
+    def _compute_connect_rate(self):
+        for log in self:
+            log.connect_rate = 100.0 if log.connected else 0.0
+
     @api.model_create_multi
     def create(self, vals_list):
         logs = super().create(vals_list)
         self.env["cold.call.dashboard"]._notify_figures_changed(logs.company_id)
         return logs
 
-    @api.model
-    def _cold_call_figures(self, domain, groupby=()):
-        """The figures of the calls in ``domain``, per ``groupby`` key (a tuple of group values,
-        ``()`` without groupby): calls, connected calls, connect rate (%), talk time (s), meetings
-        booked, opportunities created, and calls that created or added to an opportunity
-        (``interested``, the funnel's step after connected). The dashboard and the Dialer's tally
-        both read them here, so that they agree; one query, whatever the number of groups."""
-        groups = self._read_group(
-            domain,
-            [*groupby, "connected", "opportunity_created"],
-            ["__count", "duration:sum", "calendar_event_id:count", "opportunity_id:count"],
-        )
-        figures = {}
-        for *key, connected, created, count, talk_time, meetings, interested in groups:
-            entry = figures.setdefault(tuple(key), dict.fromkeys(FIGURES, 0))
-            entry["calls"] += count
-            entry["connected"] += count if connected else 0
-            entry["talk_time"] += talk_time
-            entry["meetings"] += meetings
-            entry["interested"] += interested
-            entry["opportunities"] += count if created else 0
-        for entry in figures.values():
-            entry["connect_rate"] = connect_rate(entry)
-        return figures
+    # ------------------------------------------------------------------
+    # Saving a call
+    # ------------------------------------------------------------------
 
     @api.model
-    def _cold_call_tally(self):
-        """The current user's figures of today (in their time zone) for the Dialer's tally, with
-        the mix of outcomes."""
-        start = self.env["cold.call.dashboard"]._period_bounds("today")[0]
-        domain = [("user_id", "=", self.env.uid), ("call_date", ">=", start)]
-        by_outcome = self._cold_call_figures(domain, groupby=["status_label"])
-        tally = {figure: sum(figures[figure] for figures in by_outcome.values()) for figure in FIGURES}
-        tally["connect_rate"] = connect_rate(tally)
-        outcomes = [[label, figures["calls"]] for (label,), figures in by_outcome.items() if label]
-        tally["outcomes"] = sorted(outcomes, key=lambda o: (-o[1], o[0]))
-        return tally
+    def _record(self, partner, outcome, duration, note, list_name, ir_filter, next_steps):
+        """Save a call on ``partner`` with everything that follows from it, in one savepoint:
+        the outcome on the contact with its retry wait, the note in its chatter, the next steps
+        the rep asked for, the call-log row, and a hold that keeps the other reps away.
 
-    @api.model
-    def _next_call_at(self, partner, option, call_date):
-        """When ``partner`` may be offered again after a call with ``option``: after its retry
-        wait, and once an attempts cap is reached, when the oldest counted attempt leaves the
-        window. False: at once."""
-        if not option:
-            return False
-        waits = []
-        if option["retry_hours"] > 0:
-            waits.append(call_date + datetime.timedelta(hours=option["retry_hours"]))
-        if option["max_attempts"] > 0:
-            window = datetime.timedelta(days=max(option["attempt_window_days"], 1))
-            earlier = self.sudo().search_fetch(
-                [("partner_id", "=", partner.id), ("call_date", ">", call_date - window)],
-                ["call_date"],
-                order="call_date desc, id desc",
-                limit=option["max_attempts"] - 1,
+        :param outcome: a ``cold.call.outcome``, empty in notes-only mode
+        :param next_steps: checked values of ``follow_up`` (activity values), ``meeting``
+            ((start, minutes)) and ``mail_template`` (a mail.template), each optional
+        """
+        call_date = fields.Datetime.now()
+        body = self._note_body(outcome, duration, call_date, note)
+        with self.env.cr.savepoint():
+            self._apply_outcome(partner, outcome, body, cold_call_next_at=outcome._next_call_at(partner, call_date))
+            follow_up = next_steps.get("follow_up")
+            if follow_up:
+                partner.activity_schedule(
+                    "mail.mail_activity_data_call", note=self._text_to_html(note), automated=False, **follow_up
+                )
+            opportunity, opportunity_created = self.env["crm.lead"], False
+            if outcome.creates_opportunity:
+                opportunity, opportunity_created = self._opportunity(partner, body)
+            meeting = self.env["calendar.event"]
+            if next_steps.get("meeting"):
+                meeting = self._book_meeting(partner, *next_steps["meeting"], opportunity)
+            template = next_steps.get("mail_template") or self.env["mail.template"]
+            if template:
+                partner.message_post_with_source(template, message_type="comment", subtype_xmlid="mail.mt_comment")
+            # Reps cannot create call logs themselves (reports must not lie): only this method does.
+            log = self.sudo().create(
+                {
+                    "call_date": call_date,
+                    "user_id": self.env.uid,
+                    "partner_id": partner.id,
+                    "filter_id": ir_filter.id,
+                    "list_name": list_name,
+                    "outcome_id": outcome.id,
+                    "duration": duration,
+                    "connected": outcome.connected,
+                    "follow_up_scheduled": bool(follow_up),
+                    "opportunity_id": opportunity.id,
+                    "opportunity_created": opportunity_created,
+                    "calendar_event_id": meeting.id,
+                    "mail_template_id": template.id,
+                }
             )
-            if len(earlier) + 1 >= option["max_attempts"]:
-                oldest = earlier[-1].call_date if earlier else call_date
-                waits.append(oldest + window)
-        return max(waits, default=False)
+            self.env["cold.call.hold"]._acquire(partner.id, logged=True)
+        return log.sudo(False)
 
-    @api.depends("connected")
-    def _compute_connect_rate(self):
-        for log in self:
-            log.connect_rate = 100.0 if log.connected else 0.0
+    @api.model
+    def _apply_outcome(self, partners, outcome, body, **values):
+        """Give ``partners`` the ``outcome`` (the status reps see on them; none in notes-only mode)
+        and ``body`` as a note in their chatter, as the current user: the save of a call, and the
+        outcome set in bulk without a call. ``values``: more contact values to write with it.
+
+        The note is logged, like the chatter's "Log note", without making the user a follower of
+        every contact (a note notifies nobody anyway)."""
+        if outcome:
+            values[STATUS_FIELD] = outcome.value
+        if values:
+            partners.write(values)
+        partners._message_log_batch(dict.fromkeys(partners.ids, body), message_type="comment")
+
+    @api.model
+    def _opportunity(self, partner, note_body):
+        """The opportunity an interested contact leads to: the open one of the contact or its
+        company, whoever owns it (one deal per company), else a new one for the rep and the
+        rep's sales team. The call note goes to its chatter. Returns (opportunity, created).
+
+        Done as superuser on purpose: a rep without CRM rights still turns an interested contact
+        into an opportunity (assigned to them, for their manager to see), and an open deal owned
+        by a colleague still gets the call instead of a duplicate."""
+        Lead = self.env["crm.lead"].sudo()
+        opportunity = Lead.search(
+            [
+                ("type", "=", "opportunity"),
+                ("partner_id", "child_of", partner.commercial_partner_id.id),
+                ("probability", "<", 100),
+                ("company_id", "in", [False, *self.env.companies.ids]),
+            ],
+            order="date_last_stage_update desc, id desc",
+            limit=1,
+        )
+        created = not opportunity
+        if created:
+            team = self.env["crm.team"].sudo()._get_default_team_id(user_id=self.env.uid)
+            opportunity = Lead.create(
+                {
+                    "name": _("%s (cold call)", partner.commercial_partner_id.display_name),
+                    "type": "opportunity",
+                    "partner_id": partner.id,
+                    "user_id": self.env.uid,
+                    "team_id": team.id,
+                }
+            )
+        opportunity.message_post(
+            body=note_body, message_type="comment", subtype_xmlid="mail.mt_note", author_id=self.env.user.partner_id.id
+        )
+        return opportunity.sudo(False), created
+
+    @api.model
+    def _book_meeting(self, partner, start, minutes, opportunity):
+        """The meeting booked on a call: the rep and the contact attend, linked to the opportunity.
+        Created as superuser like the opportunity: CRM logs the meeting on the opportunity, which
+        a rep without CRM rights may not write."""
+        meeting = (
+            self.env["calendar.event"]
+            .sudo()
+            .create(
+                {
+                    "name": _("Meeting with %s", partner.display_name),
+                    "start": start,
+                    "stop": start + timedelta(minutes=minutes),
+                    "user_id": self.env.uid,
+                    "partner_ids": [Command.set((self.env.user.partner_id | partner).ids)],
+                    "opportunity_id": opportunity.id,
+                }
+            )
+        )
+        return meeting.sudo(False)
+
+    @api.model
+    def _check_next_steps(self, partner, outcome, follow_up, meeting, mail_template_id):
+        """The next steps of a call as the Dialer sends them, checked before anything is written:
+        the ``next_steps`` of ``_record``."""
+        if outcome.books_meeting and not meeting:
+            raise ValidationError(_("“%s” books a meeting: pick its date and time.", outcome.name))
+        if mail_template_id and not partner.email:
+            raise ValidationError(_("%s has no e-mail address: add one, or save without the e-mail.", partner.name))
+        return {
+            "follow_up": follow_up and self._check_follow_up(follow_up),
+            "meeting": outcome.books_meeting and self._check_meeting(meeting),
+            "mail_template": mail_template_id and self._mail_template(mail_template_id),
+        }
+
+    @api.model
+    def _check_follow_up(self, follow_up):
+        """Activity values of the follow-up a rep asks for: ``{"date", "user_id", "summary"}``."""
+        if not isinstance(follow_up, dict):
+            raise ValidationError(_("The follow-up is not valid."))
+        try:
+            deadline = fields.Date.to_date(follow_up.get("date"))
+        except (TypeError, ValueError):
+            deadline = None
+        if not deadline:
+            raise ValidationError(_("Pick a valid date for the follow-up."))
+        if deadline < fields.Date.context_today(self):
+            raise ValidationError(_("The follow-up date cannot be in the past."))
+        user_id = follow_up.get("user_id") or self.env.uid
+        if not isinstance(user_id, int) or isinstance(user_id, bool):
+            raise ValidationError(_("The follow-up must be assigned to a user."))
+        user = self.env["res.users"].browse(user_id).exists()
+        if not user or not user.active or user.share:
+            raise ValidationError(_("The follow-up must be assigned to an active internal user."))
+        summary = follow_up.get("summary") or ""
+        if not isinstance(summary, str):
+            raise ValidationError(_("The follow-up summary must be text."))
+        return {"date_deadline": deadline, "user_id": user.id, "summary": summary.strip()}
+
+    @api.model
+    def _check_meeting(self, meeting):
+        """(start, minutes) of the meeting a rep books: ``{"start": "YYYY-MM-DD HH:MM:SS" in UTC,
+        "minutes": int}``, in the future."""
+        if not isinstance(meeting, dict):
+            raise ValidationError(_("The meeting is not valid."))
+        try:
+            start = fields.Datetime.to_datetime(meeting.get("start"))
+        except (TypeError, ValueError):
+            start = None
+        if not start:
+            raise ValidationError(_("Pick the date and time of the meeting."))
+        if start < fields.Datetime.now() - timedelta(minutes=5):
+            raise ValidationError(_("The meeting cannot start in the past."))
+        minutes = meeting.get("minutes", 30)
+        if minutes not in MEETING_MINUTES or isinstance(minutes, bool):
+            raise ValidationError(_("The meeting lasts one of %s minutes.", ", ".join(map(str, MEETING_MINUTES))))
+        return start, minutes
+
+    @api.model
+    def _mail_templates(self):
+        """The contact e-mails a rep can send from the call screen."""
+        return self.env["mail.template"].search(
+            [("cold_call_dialer", "=", True), ("model", "=", "res.partner")], order="name, id"
+        )
+
+    @api.model
+    def _mail_template(self, template_id):
+        """A template offered in the Dialer, or a clear error."""
+        template = self._mail_templates().filtered(lambda t: t.id == template_id)
+        if not template:
+            raise ValidationError(_("This e-mail is not offered in the Dialer any more: pick another one."))
+        return template
+
+    # ------------------------------------------------------------------
+    # The chatter note
+    # ------------------------------------------------------------------
 
     @api.model
     def _text_to_html(self, text):
@@ -158,11 +301,11 @@ class ColdCallLog(models.Model):
         return _("%(minutes)sm %(seconds)ss", minutes=minutes, seconds=seconds)
 
     @api.model
-    def _note_body(self, option, duration, call_date, note):
+    def _note_body(self, outcome, duration, call_date, note):
         """The chatter note of a call: outcome, duration, time, then the rep's note, all escaped."""
         when = format_datetime(self.env, call_date, tz=self.env.user.tz, dt_format="short")
-        if option:
-            headline = Markup("<b>%s</b> %s") % (_("Call outcome:"), option["label"])
+        if outcome:
+            headline = Markup("<b>%s</b> %s") % (_("Call outcome:"), outcome.name)
         else:
             headline = Markup("<b>%s</b>") % _("Call")
         body = Markup("<p>%s<br/>%s %s · %s %s</p>") % (

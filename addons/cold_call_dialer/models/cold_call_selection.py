@@ -4,7 +4,7 @@ from odoo import _, api, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 
-from .ir_filters import MAX_DOMAIN_LENGTH, MAX_DOMAIN_NODES
+from ..tools.saved_search import MAX_DOMAIN_LENGTH, MAX_DOMAIN_NODES
 
 DEFAULT_ACTIVE_IDS_LIMIT = 20000
 

@@ -8,7 +8,6 @@ from ..const import (
     DEFAULT_CALLING_START,
     DEFAULT_HOLD_MINUTES,
     HOLD_MINUTES_PARAM,
-    STATUS_FIELD,
 )
 
 
@@ -36,11 +35,11 @@ class ResConfigSettings(models.TransientModel):
 
     @api.depends("company_id")
     def _compute_cold_call_status_field(self):
-        Options = self.env["ir.model.fields.selection"]
-        options = Options._cold_call_options()
+        Outcomes = self.env["cold.call.outcome"]
+        offered = Outcomes._offered()
         for settings in self:
-            settings.cold_call_status_field_exists = bool(Options._cold_call_status_field())
-            settings.cold_call_status_option_count = len(options)
+            settings.cold_call_status_field_exists = bool(Outcomes._status_field())
+            settings.cold_call_status_option_count = len(offered)
 
     def set_values(self):
         if any(settings.cold_call_hold_minutes < 1 for settings in self):
@@ -51,12 +50,8 @@ class ResConfigSettings(models.TransientModel):
 
     def action_create_cold_call_status_field(self):
         """Create the outcome field and reload, so that every screen picks up the new field."""
-        self.env["ir.model.fields.selection"]._cold_call_create_status_field()
+        self.env["cold.call.outcome"]._create_status_field()
         return {"type": "ir.actions.client", "tag": "reload"}
 
     def action_open_cold_call_outcomes(self):
-        field = self.env["ir.model.fields"]._get("res.partner", STATUS_FIELD)
-        action = self.env["ir.actions.act_window"]._for_xml_id("cold_call_dialer.ir_model_fields_selection_action")
-        action["domain"] = [("field_id", "=", field.id)]
-        action["context"] = {"default_field_id": field.id}
-        return action
+        return self.env["ir.actions.act_window"]._for_xml_id("cold_call_dialer.cold_call_outcome_action")

@@ -21,7 +21,7 @@ class DialerFixturesMixin:
     def setup_dialer_fixtures(cls, with_status_field=True):
         env = cls.env
         if with_status_field:
-            env["ir.model.fields.selection"]._cold_call_create_status_field()
+            env["cold.call.outcome"]._create_status_field()
         else:
             remove_status_field(env)
         cls.india = env.ref("base.in")
@@ -64,6 +64,11 @@ class DialerFixturesMixin:
         """A meeting to book on a call, ``hours`` from now."""
         start = fields.Datetime.now().replace(microsecond=0) + timedelta(hours=hours)
         return {"start": fields.Datetime.to_string(start), "minutes": minutes}
+
+    @classmethod
+    def outcome(cls, value):
+        """The outcome of an option of the outcome field, by its value."""
+        return cls.env["cold.call.outcome"].with_context(active_test=False).search([("value", "=", value)])
 
     def dialer(self, user=None):
         return self.env["cold.call.dialer"].with_user(user or self.rep)

@@ -88,7 +88,7 @@ class TestAccess(DialerCase):
         self.assertEqual(self.alpha.with_user(self.rep_two).cold_call_count, 0)
         self.assertEqual(self.alpha.with_user(self.manager).cold_call_count, 1)
         # The last call shown on the contact counts every rep's calls.
-        self.assertEqual(self.bravo.with_user(self.rep).cold_call_last_outcome, "Meeting Booked")
+        self.assertEqual(self.bravo.with_user(self.rep).cold_call_last_outcome_id.name, "Meeting Booked")
 
     def test_calls_button_on_the_contact(self):
         action = self.alpha.with_user(self.rep).action_view_cold_calls()

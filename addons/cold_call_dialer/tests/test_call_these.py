@@ -34,7 +34,7 @@ class TestCallThese(DialerCase):
         self.assertEqual(len(ir_filter), 1)
         self.assertEqual(ir_filter.user_id, self.rep)
         self.assertFalse(ir_filter.action_id)
-        self.assertEqual(ir_filter._cold_call_domain(), [("id", "in", sorted(picked.ids))])
+        self.assertEqual(self.env["cold.call.list"]._domain(ir_filter), [("id", "in", sorted(picked.ids))])
         self.assertEqual((action["type"], action["tag"]), ("ir.actions.client", "cold_call_dialer.dialer"))
         self.assertEqual(action["params"], {"list_key": ir_filter.id})
         # The ticked ids stay out of the Dialer's URL.
@@ -63,12 +63,12 @@ class TestCallThese(DialerCase):
         # Every contact of the search ticked: the search is saved, so it follows later changes.
         action = self.call_these(mobiles, domain=domain)
         ir_filter = self.selection_filters()
-        self.assertEqual(ir_filter._cold_call_domain(), domain)
+        self.assertEqual(self.env["cold.call.list"]._domain(ir_filter), domain)
         self.assertCountEqual(self.page_ids(self.dialer().get_page(action["params"]["list_key"], 1, 25)), mobiles.ids)
         # Beyond the ids the web client sends after "Select all", only the search knows them all.
         self.env["ir.config_parameter"].set_param("web.active_ids_limit", 1)
         self.call_these(self.alpha, domain=[("category_id", "in", [self.tag.id])])
-        self.assertEqual(ir_filter._cold_call_domain(), [("category_id", "in", [self.tag.id])])
+        self.assertEqual(self.env["cold.call.list"]._domain(ir_filter), [("category_id", "in", [self.tag.id])])
         page = self.dialer().get_page(ir_filter.id, 1, 25)
         self.assertCountEqual(self.page_ids(page), self.callable_partners.ids)
 
@@ -126,4 +126,5 @@ class TestContactsActionsUi(DialerTourCase):
         (self.tour_alpha | self.tour_bravo).write({STATUS_FIELD: "callback"})
         self.start_rep_tour("cold_call_dialer_call_these")
         ir_filter = self.env["ir.filters"].search([("name", "=", "Dialer selection"), ("user_id", "=", self.rep.id)])
-        self.assertEqual(ir_filter._cold_call_domain(), [("id", "in", sorted((self.tour_alpha | self.tour_bravo).ids))])
+        picked = sorted((self.tour_alpha | self.tour_bravo).ids)
+        self.assertEqual(self.env["cold.call.list"]._domain(ir_filter), [("id", "in", picked)])

@@ -8,7 +8,7 @@ from odoo.tests.common import new_test_user
 from odoo.tools import mute_logger
 from odoo.tools.safe_eval import safe_eval
 
-from odoo.addons.cold_call_dialer.models.ir_filters import SlowSavedSearch
+from odoo.addons.cold_call_dialer.models.cold_call_list import SlowSavedSearch
 
 from .common import DialerCase
 
@@ -87,7 +87,7 @@ class TestFilters(DialerCase):
     def test_web_client_datetime_helpers(self):
         """Searches saved from the browser may use ``to_utc()`` and the date shortcuts of the web client."""
         with freeze_time("2024-03-01 20:00:00"):
-            context = self.env["ir.filters"].with_user(self.rep)._web_eval_context()
+            context = self.env["cold.call.list"].with_user(self.rep)._eval_context()
             midnight = safe_eval("datetime.datetime.combine(context_today(), datetime.time(0, 0, 0)).to_utc()", context)
             self.assertEqual(midnight, datetime(2024, 3, 1, 18, 30))  # midnight in India, in UTC
             self.assertEqual(safe_eval("today", context), "2024-03-02")
@@ -209,15 +209,15 @@ class TestFilters(DialerCase):
         self.assertEqual(self.lists_by_name()["DT web helpers only"]["count"], 5)
 
     def test_a_slow_count_is_cut_short_and_reported(self):
-        Filters = self.env["ir.filters"].with_user(self.rep)
+        Lists = self.env["cold.call.list"].with_user(self.rep)
 
         def slow_count():
             self.env.cr.execute("SELECT pg_sleep(5)")
 
         with mute_logger("odoo.sql_db"), self.assertRaises(SlowSavedSearch) as caught:
-            Filters._cold_call_count_budget(slow_count)
-        self.assertIn("too long", Filters._describe_eval_error(caught.exception))
+            Lists._count_budget(slow_count)
+        self.assertIn("too long", Lists._describe_error(caught.exception))
         # The transaction goes on, without the short timeout.
         self.env.cr.execute("SHOW statement_timeout")
         self.assertNotEqual(self.env.cr.fetchone()[0], "500ms")
-        self.assertEqual(Filters._cold_call_count_budget(lambda: 42), 42)
+        self.assertEqual(Lists._count_budget(lambda: 42), 42)

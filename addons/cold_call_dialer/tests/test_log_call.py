@@ -72,8 +72,7 @@ class TestLogCall(DialerCase):
                     "partner_id": self.alpha.id,
                     "filter_id": self.shared_filter.id,
                     "list_name": "DT prospects",
-                    "status_value": "callback",
-                    "status_label": "Callback Requested",
+                    "outcome_id": self.outcome("callback").id,
                     "duration": 125,
                     "connected": True,
                     "connect_rate": 100.0,
@@ -82,7 +81,7 @@ class TestLogCall(DialerCase):
             ],
         )
         self.assertEqual(self.alpha.cold_call_last_date, log.call_date)
-        self.assertEqual(self.alpha.cold_call_last_outcome, "Callback Requested")
+        self.assertEqual(self.alpha.cold_call_last_outcome_id.name, "Callback Requested")
         self.assertEqual(result["contact"]["status_label"], "Callback Requested")
         # The next contact is opened (and held) in the same call.
         self.assertEqual(result["next"]["contact"]["id"], self.bravo.id)

@@ -128,8 +128,7 @@ class TestNextSteps(DialerCase):
             (4, 3, 7),
         )
         self.assertTrue(options["wrong_number"]["do_not_call"])
-        field = self.env["ir.model.fields"]._get("res.partner", "x_cold_call_status")
-        field.selection_ids.filtered(lambda o: o.value == "callback").cold_call_creates_opportunity = True
+        self.outcome("callback").creates_opportunity = True
         self.dialer().log_call(self.alpha.id, status="callback", list_key="never_called")
         self.assertTrue(self.opportunities(self.alpha))
 

@@ -162,7 +162,9 @@ class TestPage(DialerCase):
         drama, words = (rows[partner.id] for partner in odd)
         # A reserved (fictional) UK range: shown as typed, dialled in E.164 all the same.
         self.assertEqual((drama["mobile"], drama["call_number"]), ("07700 900123", "+447700900123"))
-        self.assertEqual((words["phone"], words["call_number"]), ("ask reception: 4421", "4421"))
+        # Text that holds no phone number is shown for the rep to read, with nothing to dial: the
+        # one phone path (cold_call_phone) has no E.164 form for it, here as anywhere else.
+        self.assertEqual((words["phone"], words["call_number"]), ("ask reception: 4421", False))
 
     def test_last_call_is_shown(self):
         self.dialer().log_call(self.bravo.id, status="voicemail", duration=12, list_key=self.shared_filter.id)

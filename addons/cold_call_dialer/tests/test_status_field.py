@@ -30,9 +30,9 @@ class TestStatusOptions(DialerCase):
                 "value": "demo_done",
                 "name": "Demo Done",
                 "sequence": 99,
-                "cold_call_connected": True,
             }
         )
+        self.outcome("demo_done").connected = True
         field.selection_ids.filtered(lambda option: option.value == "gatekeeper").name = "Receptionist Block"
         options = {option["value"]: option for option in self.dialer().get_filters()["status_options"]}
         self.assertEqual(options["gatekeeper"]["label"], "Receptionist Block")
@@ -58,7 +58,7 @@ class TestStatusOptions(DialerCase):
             ],
         )
         # Creating it again changes nothing.
-        self.assertEqual(self.env["ir.model.fields.selection"]._cold_call_create_status_field(), field)
+        self.assertEqual(self.env["cold.call.outcome"]._create_status_field(), field)
 
 
 @tagged("post_install", "-at_install")
@@ -83,9 +83,7 @@ class TestNotesOnlyMode(DialerFixturesMixin, TransactionCase):
             self.alpha.id, duration=61, note="Left a message with <b>Anil</b>", list_key=self.shared_filter.id
         )
         log = self.env["cold.call.log"].browse(result["log_id"])
-        self.assertRecordValues(
-            log, [{"status_value": False, "status_label": False, "duration": 61, "connected": False}]
-        )
+        self.assertRecordValues(log, [{"outcome_id": False, "duration": 61, "connected": False}])
         message = self.env["mail.message"].search(
             [("model", "=", "res.partner"), ("res_id", "=", self.alpha.id)], limit=1
         )

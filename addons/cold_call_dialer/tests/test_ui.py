@@ -68,7 +68,7 @@ class TestDialerUi(DialerTourCase):
                 {
                     "user_id": self.rep.id,
                     "filter_id": self.tour_filter.id,
-                    "status_value": "callback",
+                    "outcome_id": self.outcome("callback").id,
                     "connected": True,
                     "follow_up_scheduled": True,
                 }
@@ -173,7 +173,7 @@ class TestDialerNotesOnlyUi(DialerTourCase):
         self.assertEqual(len(note), 1)
         self.assertIn("Receptionist says the buyer is back next week", note.body)
         log = self.env["cold.call.log"].search([("partner_id", "=", self.tour_alpha.id)])
-        self.assertRecordValues(log, [{"user_id": self.rep.id, "status_value": False, "status_label": False}])
+        self.assertRecordValues(log, [{"user_id": self.rep.id, "outcome_id": False}])
 
 
 @tagged("post_install", "-at_install")

@@ -34,11 +34,7 @@ class ColdCallBulkOutcome(models.TransientModel):
     @api.model
     def _selection_status(self):
         """The outcomes as the admins define them now, never a copy."""
-        return [(option["value"], option["label"]) for option in self._options()]
-
-    @api.model
-    def _options(self):
-        return self.env["ir.model.fields.selection"]._cold_call_options()
+        return [(outcome.value, outcome.name) for outcome in self.env["cold.call.outcome"]._offered()]
 
     @api.model
     def default_get(self, fields_list):
@@ -65,28 +61,28 @@ class ColdCallBulkOutcome(models.TransientModel):
         self.ensure_one()
         self.env["cold.call.dialer"]._check_dialer_user()
         self._check_outcome_field()
-        option = self.env["ir.model.fields.selection"]._cold_call_pick(self.status, self._options())
+        outcome = self._outcome(self.status)
         partners = self.env["res.partner"].browse(self.env["cold.call.selection"]._selected_partner_ids())
         if not partners:
             raise UserError(_("None of the selected contacts can be found any more."))
         self._check_writable(partners)
         if len(partners) <= SYNC_LIMIT:
-            self._cold_call_set_outcome(partners.ids, option["value"], self.note or "")
-            message = _("“%(outcome)s” set on %(count)s contacts.", outcome=option["label"], count=len(partners))
+            self._cold_call_set_outcome(partners.ids, outcome.value, self.note or "")
+            message = _("“%(outcome)s” set on %(count)s contacts.", outcome=outcome.name, count=len(partners))
             return self._notification(message, "success")
         # Enqueued as the user (never as superuser): the job keeps their rights and company.
         wizard_as_user = self.with_user(self.env.user).browse()
-        description = _("Set call outcome “%(outcome)s” on contacts", outcome=option["label"])
+        description = _("Set call outcome “%(outcome)s” on contacts", outcome=outcome.name)
         ids = partners.ids
         for start in range(0, len(ids), CHUNK_SIZE):
             chunk = ids[start : start + CHUNK_SIZE]
             wizard_as_user.with_delay(description=description)._cold_call_set_outcome(
-                chunk, option["value"], self.note or ""
+                chunk, outcome.value, self.note or ""
             )
         message = _(
             "“%(outcome)s” is being set on %(count)s contacts in the background: "
             "reload the list in a few minutes to see it.",
-            outcome=option["label"],
+            outcome=outcome.name,
             count=len(partners),
         )
         return self._notification(message, "info")
@@ -97,18 +93,20 @@ class ColdCallBulkOutcome(models.TransientModel):
         request or as a queue job: rights and the outcome are checked again here, since they may
         have changed while the job waited; then nothing of this chunk is changed."""
         self.env["cold.call.dialer"]._check_dialer_user()
-        option = self.env["ir.model.fields.selection"]._cold_call_pick(value, self._options())
+        outcome = self._outcome(value)
         partners = self.env["res.partner"].browse(partner_ids).exists()
         self._check_writable(partners)
-        partners.write({STATUS_FIELD: option["value"]})
-        body = self._note_body(option, note)
-        # Rights were checked above: the batch log only saves one query per note.
-        partners._message_log_batch({partner.id: body for partner in partners}, message_type="comment")
-        return _("“%(outcome)s” set on %(count)s contacts.", outcome=option["label"], count=len(partners))
+        self.env["cold.call.log"]._apply_outcome(partners, outcome, self._note_body(outcome, note))
+        return _("“%(outcome)s” set on %(count)s contacts.", outcome=outcome.name, count=len(partners))
+
+    @api.model
+    def _outcome(self, value):
+        Outcomes = self.env["cold.call.outcome"]
+        return Outcomes._pick(value, Outcomes._offered())
 
     @api.model
     def _check_outcome_field(self):
-        if not self.env["ir.model.fields.selection"]._cold_call_status_field():
+        if not self.env["cold.call.outcome"]._status_field():
             raise UserError(
                 _(
                     "Contacts have no call outcome field (%s): the Dialer logs notes only. An administrator "
@@ -142,8 +140,8 @@ class ColdCallBulkOutcome(models.TransientModel):
             )
 
     @api.model
-    def _note_body(self, option, note):
-        body = Markup("<p><b>%s</b> %s</p>") % (_("Call outcome set in bulk:"), option["label"])
+    def _note_body(self, outcome, note):
+        body = Markup("<p><b>%s</b> %s</p>") % (_("Call outcome set in bulk:"), outcome.name)
         if note.strip():
             body += Markup("<p>%s</p>") % self.env["cold.call.log"]._text_to_html(note.strip())
         return body

@@ -151,7 +151,7 @@ class ColdCallLogExport(models.TransientModel):
                     partner.parent_id.name or partner.company_name or "",
                     partner.phone or partner.mobile or "",
                     log.list_name,
-                    log.status_label or "",
+                    log.outcome_id.name or "",
                     log.duration,
                     log.connected,
                     log.follow_up_scheduled,

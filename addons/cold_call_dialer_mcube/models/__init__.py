@@ -2,6 +2,6 @@ from . import cold_call_mcube_attempt
 from . import cold_call_dashboard
 from . import cold_call_dialer
 from . import cold_call_log
-from . import ir_model_fields_selection
+from . import cold_call_outcome
 from . import mcube_call_record
 from . import res_config_settings

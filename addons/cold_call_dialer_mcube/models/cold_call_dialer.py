@@ -1,7 +1,7 @@
 from odoo import _, api, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from ..tools.click_to_call import national_number
+from odoo.addons.cold_call_phone.tools import phone
 
 
 class ColdCallDialer(models.AbstractModel):
@@ -38,18 +38,17 @@ class ColdCallDialer(models.AbstractModel):
         Attempt = self.env["cold.call.mcube.attempt"]
         endpoint, token, refurl = Attempt._config()
         executive = Attempt._executive_number(self.env.user)
-        customer = self.env["mcube.phone.mixin"]._mcube_normalize_phone(dial)
         if not token:
             return self._mcube_failure(dial, _("Click-to-call is not set up: ask an administrator for MCUBE's token."))
         if not executive:
             return self._mcube_failure(
                 dial, _("You have no MCUBE executive number: ask an administrator or a sales manager to set it.")
             )
-        if not national_number(executive):
+        if not phone.mcube_number(executive):
             return self._mcube_failure(
                 dial, _("Your MCUBE executive number is not an Indian number: ask an administrator to correct it.")
             )
-        if not national_number(customer):
+        if not phone.mcube_number(dial):
             return self._mcube_failure(dial, _("MCUBE calls Indian numbers only: %s is not one.", dial))
         attempt = Attempt.sudo().create(
             {
@@ -58,7 +57,7 @@ class ColdCallDialer(models.AbstractModel):
                 "company_id": self.env.company.id,
                 "refid": Attempt._new_refid(),
                 "executive_number": executive,
-                "customer_number": customer,
+                "customer_number": dial,
             }
         )
         if not attempt._request_call(endpoint, token, refurl):
@@ -87,12 +86,9 @@ class ColdCallDialer(models.AbstractModel):
 
     @api.model
     def _mcube_dial_number(self, partner, number):
-        """The E.164 number to call: one of the contact's (mobile first), as the Dialer shows them."""
-        country = partner.country_id or self.env.company.country_id
-        numbers = [
-            partner._cold_call_phone_formats(value, country)[1] for value in (partner.mobile, partner.phone) if value
-        ]
-        numbers = [dial for dial in numbers if dial]
+        """The E.164 number to call: one of the contact's (mobile first), as the Dialer dials them."""
+        code = (partner.country_id or self.env.company.country_id).code
+        numbers = [dial for dial in (phone.e164(partner.mobile, code), phone.e164(partner.phone, code)) if dial]
         if not numbers:
             raise UserError(_("“%s” has no phone number to call.", partner.display_name))
         if number and number not in numbers:
@@ -102,8 +98,7 @@ class ColdCallDialer(models.AbstractModel):
     @api.model
     def _mcube_check_callable(self, partner):
         """Not marked do-not-call, and not held by another rep; the rep's hold is extended."""
-        options = self._options()
-        callable_domain = self.env["res.partner"]._cold_call_callable_domain(options)
+        callable_domain = self.env["cold.call.list"]._callable_domain(self._outcomes())
         if not partner.filtered_domain(callable_domain):
             raise UserError(_("“%s” must not be called anymore.", partner.display_name))
         if not self.env["cold.call.hold"]._acquire(partner.id):

@@ -4,13 +4,13 @@ from urllib.parse import quote
 
 from odoo import _, api, fields, models
 
+from odoo.addons.cold_call_phone.tools import phone
 from odoo.addons.mcube_integration.const import PARAM_TOKEN as PARAM_WEBHOOK_TOKEN
 from odoo.addons.mcube_integration.const import WEBHOOK_PATH
 
 from ..const import (
     BUS_TYPE,
     DEFAULT_ENDPOINT,
-    EXECUTIVE_FIELD,
     PARAM_API_TOKEN,
     PARAM_ENDPOINT,
     PARAM_SEND_WEBHOOK_URL,
@@ -116,8 +116,8 @@ class ColdCallMcubeAttempt(models.Model):
         self.ensure_one()
         if not self.mcube_status:
             return False
-        return self.env["ir.model.fields.selection"]._cold_call_mcube_suggestion(
-            self.mcube_status, self.call_record_id.sudo().status
+        return (
+            self.env["cold.call.outcome"]._mcube_suggestion(self.mcube_status, self.call_record_id.sudo().status).value
         )
 
     # ------------------------------------------------------------------
@@ -143,13 +143,8 @@ class ColdCallMcubeAttempt(models.Model):
 
     @api.model
     def _executive_number(self, user):
-        """The user's executive number in E.164, False when none. The field is mcube_integration's
-        (``res.users.mcube_executive_number``) and read only when present, so that the bridge
-        keeps working across versions of it."""
-        if EXECUTIVE_FIELD not in user._fields:
-            return False
-        number = user.sudo()[EXECUTIVE_FIELD]
-        return number and self.env["mcube.phone.mixin"]._mcube_normalize_phone(number)
+        """The user's executive number (E.164, as users store it), False when none."""
+        return user.sudo().mcube_executive_number
 
     @api.model
     def _ready_for(self, user):
@@ -174,8 +169,8 @@ class ColdCallMcubeAttempt(models.Model):
         self.ensure_one()
         body = click_to_call.request_body(
             token,
-            click_to_call.national_number(self.executive_number),
-            click_to_call.national_number(self.customer_number),
+            phone.mcube_number(self.executive_number),
+            phone.mcube_number(self.customer_number),
             refurl,
             self.refid,
         )

@@ -1,6 +1,5 @@
 import json
 from datetime import datetime, timedelta
-from unittest.mock import patch
 from zoneinfo import ZoneInfo
 
 from odoo.addons.bus.models.bus import channel_with_db, json_dump
@@ -8,7 +7,7 @@ from odoo.addons.cold_call_dialer.tests.common import DialerFixturesMixin
 from odoo.addons.mcube_integration.tools.payload import parse
 from odoo.addons.queue_job.tests.common import trap_jobs
 
-from ..const import BUS_TYPE, EXECUTIVE_FIELD, PARAM_API_TOKEN, PARAM_ENDPOINT, PARAM_SEND_WEBHOOK_URL
+from ..const import BUS_TYPE, PARAM_API_TOKEN, PARAM_ENDPOINT, PARAM_SEND_WEBHOOK_URL
 from .fake_mcube import FakeMcube
 
 API_TOKEN = "mcube-account-token-7d41e9"
@@ -40,19 +39,8 @@ class BridgeFixturesMixin(DialerFixturesMixin):
         params.set_param(PARAM_API_TOKEN, API_TOKEN)
         params.set_param(PARAM_SEND_WEBHOOK_URL, False)
         cls.executive_numbers = {cls.rep.id: REP_EXECUTIVE, cls.rep_two.id: REP_TWO_EXECUTIVE}
-        if EXECUTIVE_FIELD in cls.env["res.users"]._fields:
-            for user_id, number in cls.executive_numbers.items():
-                cls.env["res.users"].browse(user_id)[EXECUTIVE_FIELD] = number
-        else:
-            # Until mcube_integration has the field, the tests give the numbers themselves.
-            numbers = cls.executive_numbers
-            patcher = patch.object(
-                cls.registry["cold.call.mcube.attempt"],
-                "_executive_number",
-                lambda self, user: numbers.get(user.id, False),
-            )
-            patcher.start()
-            cls.addClassCleanup(patcher.stop)
+        for user_id, number in cls.executive_numbers.items():
+            cls.env["res.users"].browse(user_id).mcube_executive_number = number
 
     def setUp(self):
         super().setUp()

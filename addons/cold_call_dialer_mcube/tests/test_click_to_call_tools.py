@@ -1,18 +1,11 @@
 from odoo.tests import BaseCase, tagged
 
-from ..tools.click_to_call import ClickToCallError, find_call_id, national_number, read_answer, redact
+from ..tools.click_to_call import ClickToCallError, find_call_id, read_answer, redact
 
 
 @tagged("post_install", "-at_install")
 class TestClickToCallTools(BaseCase):
     """MCUBE's answer format is not published: the readings the integrations report."""
-
-    def test_national_number_of_indian_numbers_only(self):
-        self.assertEqual(national_number("+919845000001"), "9845000001")
-        self.assertIsNone(national_number("+447700900123"))
-        self.assertIsNone(national_number("+9112345"))
-        self.assertIsNone(national_number("9845000001"))
-        self.assertIsNone(national_number(False))
 
     def test_call_id_from_json_keys_without_case(self):
         self.assertEqual(read_answer('{"status": "success", "callid": "C-1"}', 200), "C-1")

@@ -33,7 +33,7 @@ class TestLogCall(BridgeFixturesMixin, TransactionCase):
                     "mcube_duration": 42,
                     "duration": 42,
                     "recording_url": "https://recordings.example.com/call.wav",
-                    "status_value": "interested",
+                    "outcome_id": self.outcome("interested").id,
                 }
             ],
         )

@@ -1,6 +1,6 @@
 from odoo.tests import TransactionCase, tagged
+from odoo.tools import convert_file
 
-from ..hooks import post_init_hook
 from .common import BridgeFixturesMixin
 
 DEFAULTS = "NoAnswer, Busy, Cancel, Failed"
@@ -13,11 +13,11 @@ class OutcomesCase(BridgeFixturesMixin, TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.setup_bridge_fixtures(cls.with_status_field)
-        cls.Options = cls.env["ir.model.fields.selection"]
+        cls.Outcomes = cls.env["cold.call.outcome"]
 
-    def option(self, value):
-        field = self.env["ir.model.fields"]._get("res.partner", "x_cold_call_status")
-        return self.Options.search([("field_id", "=", field.id), ("value", "=", value)])
+    def load_defaults(self, mode):
+        """Load the module's default MCUBE statuses as installing (init) or upgrading (update) does."""
+        convert_file(self.env, "cold_call_dialer_mcube", "data/cold_call_outcome_data.xml", {}, mode, False)
 
 
 @tagged("post_install", "-at_install")
@@ -28,26 +28,31 @@ class TestOutcomes(OutcomesCase):
         self.assertEqual(statuses["no_answer"], ["NoAnswer", "Busy", "Cancel", "Failed"])
         self.assertEqual(statuses["interested"], [])
 
-    def test_install_hook_fills_empty_defaults_only(self):
-        no_answer = self.option("no_answer")
-        no_answer.cold_call_mcube_statuses = False
-        post_init_hook(self.env)
-        self.assertEqual(no_answer.cold_call_mcube_statuses, DEFAULTS)
-        no_answer.cold_call_mcube_statuses = "Busy"
-        post_init_hook(self.env)
-        self.assertEqual(no_answer.cold_call_mcube_statuses, "Busy")
+    def test_defaults_come_with_the_install_and_upgrades_keep_what_admins_set(self):
+        no_answer = self.outcome("no_answer")
+        no_answer.mcube_statuses = False
+        self.load_defaults("init")
+        self.assertEqual(no_answer.mcube_statuses, DEFAULTS)
+        no_answer.mcube_statuses = "Busy"
+        self.load_defaults("update")
+        self.assertEqual(no_answer.mcube_statuses, "Busy")
 
     def test_suggestion_is_the_first_option_listing_the_raw_or_normalized_status(self):
-        suggest = self.Options._cold_call_mcube_suggestion
+        def suggest(raw, status):
+            return self.Outcomes._mcube_suggestion(raw, status).value
+
         self.assertEqual(suggest("NoAnswer", "no_answer"), "no_answer")
         self.assertEqual(suggest("Busy", "busy"), "no_answer")
         self.assertEqual(suggest("no answer", False), "no_answer")
         self.assertEqual(suggest("Executive Busy", "busy"), "no_answer")
         self.assertFalse(suggest("ANSWER", "answered"))
         self.assertFalse(suggest("", False))
-        self.option("interested").cold_call_mcube_statuses = "answered"
-        self.option("callback").cold_call_mcube_statuses = "ANSWER"
+        self.outcome("interested").mcube_statuses = "answered"
+        self.outcome("callback").mcube_statuses = "ANSWER"
         self.assertEqual(suggest("ANSWER", "answered"), "interested")
+        # An archived outcome is not offered, so not suggested either.
+        self.outcome("interested").active = False
+        self.assertEqual(suggest("ANSWER", "answered"), "callback")
 
 
 @tagged("post_install", "-at_install")
@@ -58,10 +63,9 @@ class TestOutcomesWithoutField(OutcomesCase):
 
     def test_no_suggestion_until_the_field_is_created_with_the_default_statuses(self):
         """One test: the registry keeps a created field until the end of the class."""
-        post_init_hook(self.env)  # nothing to fill
-        self.assertEqual(self.Options._cold_call_options(), [])
-        self.assertFalse(self.Options._cold_call_mcube_suggestion("NoAnswer", "no_answer"))
-        self.Options._cold_call_create_status_field()
-        self.assertEqual(self.option("no_answer").cold_call_mcube_statuses, DEFAULTS)
-        self.assertFalse(self.option("interested").cold_call_mcube_statuses)
-        self.assertEqual(self.Options._cold_call_mcube_suggestion("NoAnswer", "no_answer"), "no_answer")
+        self.assertEqual(self.Outcomes._offered()._screen_values(), [])
+        self.assertFalse(self.Outcomes._mcube_suggestion("NoAnswer", "no_answer"))
+        self.Outcomes._create_status_field()
+        self.assertEqual(self.outcome("no_answer").mcube_statuses, DEFAULTS)
+        self.assertFalse(self.outcome("interested").mcube_statuses)
+        self.assertEqual(self.Outcomes._mcube_suggestion("NoAnswer", "no_answer").value, "no_answer")

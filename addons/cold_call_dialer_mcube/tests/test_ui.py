@@ -26,8 +26,7 @@ class TestClickToCallUi(BridgeFixturesMixin, WebsocketCase):
         )
         cls.make_filter("Tour prospects", [("category_id", "in", tag.ids)])
         # An admin's choice: an answered call suggests "Connected - Not Interested".
-        field = cls.env["ir.model.fields"]._get("res.partner", "x_cold_call_status")
-        field.selection_ids.filtered(lambda o: o.value == "not_interested").cold_call_mcube_statuses = "ANSWER"
+        cls.outcome("not_interested").mcube_statuses = "ANSWER"
 
     def mcube_answers_the_call(self):
         """MCUBE's side: once the Dialer's request is in, the call rings for two seconds, then
@@ -65,7 +64,8 @@ class TestClickToCallUi(BridgeFixturesMixin, WebsocketCase):
         self.assertEqual((request["exenumber"], request["custnumber"]), ("9123456780", "9845077001"))
         log = self.env["cold.call.log"].search([("partner_id", "=", self.tour_alpha.id)])
         self.assertEqual(len(log), 1)
-        self.assertRecordValues(log, [{"status_value": "not_interested", "duration": 42, "mcube_duration": 42}])
+        outcome = self.outcome("not_interested")
+        self.assertRecordValues(log, [{"outcome_id": outcome.id, "duration": 42, "mcube_duration": 42}])
         record = log.mcube_call_record_id
         self.assertEqual((record.partner_id, record.user_id), (self.tour_alpha, self.rep))
         self.assertTrue(log.recording_url)

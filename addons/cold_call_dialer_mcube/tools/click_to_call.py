@@ -9,10 +9,8 @@ every way ends in one ClickToCallError and its ``reason``."""
 import json
 import re
 
-import phonenumbers
 import requests
 
-INDIA_CODE = 91
 # MCUBE's known refusal, compared without case and with spaces collapsed.
 REFUSAL = "executive is not opted for outbound calls or agent is in oncall"
 CALL_ID_KEYS = ("callid", "monitorucid", "call_id", "ucid", "callsessionid", "uniqueid")
@@ -38,17 +36,6 @@ class ClickToCallError(Exception):
         self.reason = reason
         self.status = status
         self.answer = answer
-
-
-def national_number(e164):
-    """The 10-digit national form MCUBE wants of an Indian number in E.164; None for any
-    other number (MCUBE dials India only)."""
-    try:
-        parsed = phonenumbers.parse(e164 or "", None)
-    except phonenumbers.NumberParseException:
-        return None
-    national = str(parsed.national_number)
-    return national if parsed.country_code == INDIA_CODE and len(national) == 10 else None
 
 
 def request_body(token, executive, customer, refurl, refid):

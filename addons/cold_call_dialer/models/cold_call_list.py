@@ -1,0 +1,336 @@
+import datetime
+import math
+import re
+
+import psycopg2
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.osv import expression
+from odoo.tools import SQL
+
+from ..const import (
+    CALLBACKS_DUE,
+    CALLING_END_PARAM,
+    CALLING_START_PARAM,
+    COUNT_CAP,
+    DEFAULT_CALLING_END,
+    DEFAULT_CALLING_START,
+    NEVER_CALLED,
+    STATUS_FIELD,
+)
+from ..tools import saved_search
+from ..tools.time_zone import zones_in_hours
+
+HAS_PHONE_DOMAIN = ["|", ("phone", "!=", False), ("mobile", "!=", False)]
+NO_PHONE_DOMAIN = [("phone", "=", False), ("mobile", "=", False)]
+COUNT_TIMEOUT_MS = 500
+SAFE_EVAL_ERROR = re.compile(r"^<class '(?:\w+\.)*(\w+)'>: \"(.*)\" while evaluating", re.DOTALL)
+
+
+class SlowSavedSearch(Exception):
+    """Counting a saved search took longer than the list screen allows."""
+
+
+# What a saved search can raise while it is evaluated or counted: reported on the list, never raised.
+LIST_ERRORS = (
+    SlowSavedSearch,
+    ValueError,
+    ArithmeticError,
+    RecursionError,
+    MemoryError,
+    TypeError,
+    SyntaxError,
+    NameError,
+    KeyError,
+    AttributeError,
+    IndexError,
+    UserError,
+    psycopg2.DataError,
+    psycopg2.ProgrammingError,
+)
+
+
+class ColdCallList(models.AbstractModel):
+    """A call list: which contacts a list holds, how many, in which order, a page at a time.
+
+    Lists are the two quick lists and the saved searches on contacts (``ir.filters``) the user
+    owns or that are shared. A saved search is evaluated here the way the web client evaluates
+    it, once its text is known to be a plain domain (tools/saved_search.py).
+    """
+
+    _name = "cold.call.list"
+    _description = "Dialer Call List"
+
+    # ------------------------------------------------------------------
+    # Which lists
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _quick_lists(self):
+        """Built-in lists as (key, name, description, domain)."""
+        call_type_id = self.env["ir.model.data"]._xmlid_to_res_id("mail.mail_activity_data_call")
+        due_domain = [("user_id", "=", self.env.uid), ("date_deadline", "<=", fields.Date.context_today(self))]
+        if call_type_id:
+            due_domain.append(("activity_type_id", "=", call_type_id))
+        return [
+            (
+                NEVER_CALLED,
+                _("Never called"),
+                _("Contacts nobody has called from the Dialer yet"),
+                [("cold_call_last_date", "=", False)],
+            ),
+            (
+                CALLBACKS_DUE,
+                _("Callbacks due"),
+                _("Your call activities due today or earlier"),
+                [("activity_ids", "any", due_domain)],
+            ),
+        ]
+
+    @api.model
+    def _saved_searches(self, filter_id=None):
+        """Saved searches on contacts that the user owns or that are shared (the one of ``filter_id``)."""
+        domain = [("model_id", "=", "res.partner"), ("user_id", "in", [self.env.uid, False])]
+        if filter_id is not None:
+            domain.append(("id", "=", filter_id))
+        return self.env["ir.filters"].search(domain, order="name, id")
+
+    @api.model
+    def _resolve(self, list_key):
+        """(name, domain) of a call list, with a clear error for a missing or broken one."""
+        for key, name, _description, domain in self._quick_lists():
+            if list_key == key:
+                return name, domain
+        ir_filter = self._saved_search(list_key)
+        if not ir_filter:
+            raise UserError(_("This saved search no longer exists or is not shared with you."))
+        try:
+            return ir_filter.name, self._domain(ir_filter)
+        except LIST_ERRORS as error:
+            raise UserError(self._describe_error(error)) from error
+
+    @api.model
+    def _label(self, list_key):
+        """(name, filter) of the list a call came from, without evaluating it: a search deleted
+        while the rep was calling must not block saving the call."""
+        if not list_key:
+            return _("No list"), self.env["ir.filters"]
+        for key, name, _description, _domain in self._quick_lists():
+            if list_key == key:
+                return name, self.env["ir.filters"]
+        ir_filter = self._saved_search(list_key)
+        return (ir_filter.name, ir_filter) if ir_filter else (_("Deleted saved search"), ir_filter)
+
+    @api.model
+    def _saved_search(self, list_key):
+        if not isinstance(list_key, int) or isinstance(list_key, bool) or list_key <= 0:
+            raise UserError(_("This call list does not exist."))
+        return self._saved_searches(list_key)
+
+    @api.model
+    def _domain(self, ir_filter):
+        """The domain of a saved search, evaluated with what the web client offers (``uid``,
+        ``context_today()`` in the user's time zone, ``relativedelta``, ``datetime``, ``time``)
+        once its text is known to be plain. Raises the evaluation's error (see LIST_ERRORS)."""
+        return saved_search.evaluate(ir_filter.domain or "[]", self._eval_context())
+
+    @api.model
+    def _eval_context(self):
+        """The web client's evaluation context of domains, for the current user."""
+        user_context = {**self.env.context, **self.env["res.users"].context_get()}
+        return saved_search.web_context(user_context, self.env.uid, self.env.companies.ids)
+
+    @api.model
+    def _describe_error(self, error):
+        """A one-line reason for a broken saved search, without safe_eval's or PostgreSQL's wrapping."""
+        if isinstance(error, UserError | SlowSavedSearch):
+            message = str(error.args[0])
+        elif isinstance(error, psycopg2.Error):
+            message = error.pgerror or str(error)
+        else:
+            message = str(error)
+            match = SAFE_EVAL_ERROR.match(message)
+            if match:
+                message = f"{match.group(1)}: {match.group(2)}"
+        reason = message.strip().splitlines()[0] if message.strip() else type(error).__name__
+        return _("This saved search cannot be used in the Dialer: %s", reason)
+
+    @api.model
+    def _domain_error(self, ir_filter):
+        """Why a saved search cannot be used in the Dialer, or False."""
+        try:
+            self._domain(ir_filter)
+        except LIST_ERRORS as error:
+            return self._describe_error(error)
+        return False
+
+    # ------------------------------------------------------------------
+    # Counting
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _callable_domain(self, outcomes):
+        """Contacts the Dialer may offer: with a phone, and without a do-not-call outcome."""
+        do_not_call = outcomes.filtered("do_not_call").mapped("value")
+        if not do_not_call:
+            return list(HAS_PHONE_DOMAIN)
+        return expression.AND([HAS_PHONE_DOMAIN, [(STATUS_FIELD, "not in", do_not_call)]])
+
+    @api.model
+    def _capped_count(self, domain):
+        """Contacts in ``domain``, counted up to COUNT_CAP: exact counts of every list would scan
+        the whole address book once per list."""
+        count = self.env["res.partner"].search_count(domain, limit=COUNT_CAP + 1)
+        return {"count": min(count, COUNT_CAP), "count_capped": count > COUNT_CAP, "error": False}
+
+    @api.model
+    def _contacts_left(self, ir_filter, callable_domain):
+        """The contacts a saved search still offers in the Dialer (those in ``callable_domain``),
+        as the list screen counts them; a search that cannot be used comes with its error."""
+        try:
+            domain = expression.AND([self._domain(ir_filter), callable_domain])
+            return self._count_budget(lambda: self._capped_count(domain))
+        except LIST_ERRORS as error:
+            return {"count": False, "count_capped": False, "error": self._describe_error(error)}
+
+    @api.model
+    def _count_budget(self, count):
+        """Run ``count()`` (a SQL count) within COUNT_TIMEOUT_MS, so that a search whose query is
+        costly shows as too slow instead of holding up the list screen."""
+        cr = self.env.cr
+        cr.execute("SHOW statement_timeout")
+        previous = cr.fetchone()[0]
+        try:
+            with cr.savepoint(flush=False):
+                cr.execute(SQL("SET LOCAL statement_timeout = %s", f"{COUNT_TIMEOUT_MS}ms"))
+                result = count()
+                cr.execute(SQL("SET LOCAL statement_timeout = %s", previous))
+        except psycopg2.errors.QueryCanceled as error:
+            raise SlowSavedSearch(_("counting its contacts takes too long")) from error
+        return result
+
+    @api.model
+    def _count(self, domain, outcomes):
+        """(contacts to call, contacts without a phone, contacts waiting) matching ``domain``, in one
+        scan of the table. Contacts to call include the waiting ones, which pages show last."""
+        Partner = self.env["res.partner"]
+        Partner.flush_model(["phone", "mobile", "cold_call_next_at", *([STATUS_FIELD] if outcomes else [])])
+        query = Partner._search(domain)
+        if query.is_empty():
+            return 0, 0, 0
+        callable_where = Partner._where_calc(self._callable_domain(outcomes), active_test=False).where_clause
+        no_phone_where = Partner._where_calc(NO_PHONE_DOMAIN, active_test=False).where_clause
+        self.env.cr.execute(
+            query.select(
+                SQL("COUNT(*) FILTER (WHERE %s)", callable_where),
+                SQL("COUNT(*) FILTER (WHERE %s)", no_phone_where),
+                SQL("COUNT(*) FILTER (WHERE %s AND %s)", callable_where, self._waiting_sql()),
+            )
+        )
+        return tuple(self.env.cr.fetchone())
+
+    # ------------------------------------------------------------------
+    # Order and pages
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _calling_hours(self):
+        """(start, end) of the calling hours, as times of day."""
+        params = self.env["ir.config_parameter"].sudo()
+
+        def as_time(param, default):
+            try:
+                hours = min(max(float(params.get_param(param) or default), 0.0), 24.0)
+            except ValueError:
+                hours = default
+            minutes = min(round(hours * 60), 24 * 60 - 1)
+            return datetime.time(minutes // 60, minutes % 60)
+
+        return as_time(CALLING_START_PARAM, DEFAULT_CALLING_START), as_time(CALLING_END_PARAM, DEFAULT_CALLING_END)
+
+    @api.model
+    def _company_tz(self):
+        """The time zone of contacts that have none: the company's, else the user's."""
+        return self.env.company.partner_id.tz or self.env.user.tz or "UTC"
+
+    @api.model
+    def _waiting_sql(self):
+        column = SQL.identifier("res_partner", "cold_call_next_at")
+        return SQL("(%s IS NOT NULL AND %s > %s)", column, column, fields.Datetime.now())
+
+    @api.model
+    def _order_key(self):
+        """The order of a page as SQL terms: waiting last, then outside the calling hours, name, id."""
+        return [
+            self._waiting_sql(),
+            SQL(
+                "NOT (COALESCE(%s, %s) = ANY(%s::varchar[]))",
+                SQL.identifier("res_partner", "cold_call_tz"),
+                self._company_tz(),
+                zones_in_hours(fields.Datetime.now(), *self._calling_hours()),
+            ),
+            SQL("COALESCE(%s, '')", SQL.identifier("res_partner", "name")),
+            SQL.identifier("res_partner", "id"),
+        ]
+
+    @api.model
+    def _contacts(self, domain, limit, offset=0, after_id=False, before_id=False, from_end=False):
+        """Contacts matching ``domain`` in the order of pages: those free to call first, then those
+        outside their calling hours, then those still waiting; by name within each group.
+
+        Besides ``offset``, they can be asked next to the page on screen: the contacts right
+        ``after_id`` or ``before_id`` (keyset), or the last ``limit`` ones (``from_end``). These
+        cost the same anywhere in a long list, where an offset sorts every contact before it.
+        """
+        Partner = self.env["res.partner"]
+        key = self._order_key()
+        Partner.flush_model(["name", "cold_call_tz", "cold_call_next_at"])
+        query = Partner._search(domain)
+        anchor = after_id or before_id
+        if anchor:
+            operator = SQL(">" if after_id else "<")
+            terms = SQL(", ").join(key)
+            query.add_where(SQL("(%s) %s (SELECT %s FROM res_partner WHERE id = %s)", terms, operator, terms, anchor))
+        descending = bool(before_id or from_end)
+        query.order = SQL(", ").join(SQL("%s DESC", part) if descending else part for part in key)
+        query.offset, query.limit = (0 if anchor or from_end else offset), limit
+        ids = query.get_result_ids()
+        return Partner.browse(ids[::-1] if descending else ids)
+
+    @api.model
+    def _page(self, list_key, page, limit, outcomes, counts=None, anchor=None):
+        """A page of a list: its contacts (as ``res.partner``) with the list's name and counts.
+
+        Counting scans the list, so ``counts`` (total, skipped, waiting) the screen already has
+        are reused when given; ``anchor`` (``after_id`` or ``before_id``) reads the page next to
+        the one on screen rather than counting from the start."""
+        name, domain = self._resolve(list_key)
+        if counts is None:
+            try:
+                with self.env.cr.savepoint(flush=False):
+                    counts = self._count(domain, outcomes)
+            except LIST_ERRORS as error:
+                raise UserError(self._describe_error(error)) from error
+        total, skipped, waiting = counts
+        pages = max(1, math.ceil(total / limit))
+        page = min(page, pages)
+        domain = expression.AND([domain, self._callable_domain(outcomes)])
+        if page == 1:
+            partners = self._contacts(domain, limit)
+        elif page == pages:
+            partners = self._contacts(domain, total - (pages - 1) * limit, from_end=True)
+        else:
+            # From the contact next to the page (unless it is gone), else by offset.
+            partners = self._contacts(domain, limit, **anchor) if anchor else self.env["res.partner"]
+            partners = partners or self._contacts(domain, limit, offset=(page - 1) * limit)
+        return {
+            "list": {"key": list_key, "name": name},
+            "partners": partners,
+            "total": total,
+            "page": page,
+            "pages": pages,
+            "page_size": limit,
+            "skipped_no_phone": skipped,
+            "waiting": waiting,
+        }
