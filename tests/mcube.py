@@ -7,15 +7,20 @@ import uuid
 
 import requests
 
-TOKEN_PARAM = "mcube_integration.webhook_token"
 EVENT_MODEL = "mcube.event"
 RECORD_MODEL = "mcube.call.record"
+
+
+def configure(rpc, **settings):
+    """Set MCUBE settings of the admin's company, as an admin would in Settings."""
+    company = rpc.call("res.users", "search_read", [("login", "=", "admin")], ["company_id"])[0]["company_id"][0]
+    rpc.call("res.company", "write", [company], settings)
 
 
 def configure_token(rpc, token=None):
     """Set a fresh webhook token as an admin would in Settings; returns it."""
     token = token or secrets.token_urlsafe(24)
-    rpc.call("ir.config_parameter", "set_param", TOKEN_PARAM, token)
+    configure(rpc, mcube_webhook_token=token)
     return token
 
 

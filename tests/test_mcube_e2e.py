@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
-from mcube import configure_token, event, post
+from mcube import configure, configure_token, event, post
 
 EVENT = "mcube.event"
 RECORD = "mcube.call.record"
@@ -26,8 +26,7 @@ def rpc(odoo_server):
     """Admin settings as in the samples: India, Kolkata time, the demo user owns the DID."""
     rpc = odoo_server.session()
     india = rpc.call("res.country", "search", [("code", "=", "IN")])[0]
-    rpc.call("ir.config_parameter", "set_param", "mcube_integration.country_id", india)
-    rpc.call("ir.config_parameter", "set_param", "mcube_integration.timezone", "Asia/Kolkata")
+    configure(rpc, mcube_country_id=india, mcube_timezone="Asia/Kolkata")
     return rpc
 
 

@@ -9,7 +9,6 @@
     "data": [
         "security/cold_call_dialer_mcube_security.xml",
         "security/ir.model.access.csv",
-        "data/ir_config_parameter_data.xml",
         "data/cold_call_outcome_data.xml",
         "views/cold_call_mcube_attempt_views.xml",
         "views/cold_call_log_views.xml",

@@ -3,9 +3,6 @@ settings and the tests."""
 
 from datetime import timedelta
 
-PARAM_ENDPOINT = "cold_call_dialer_mcube.click_to_call_url"
-PARAM_API_TOKEN = "cold_call_dialer_mcube.api_token"
-PARAM_SEND_WEBHOOK_URL = "cold_call_dialer_mcube.send_webhook_url"
 DEFAULT_ENDPOINT = "https://api.mcube.com/Restmcube-api/outbound-calls"
 
 # (connect, read) seconds: the rep waits on the Call button for at most this long.

@@ -4,4 +4,5 @@ from . import cold_call_dialer
 from . import cold_call_log
 from . import cold_call_outcome
 from . import mcube_call_record
+from . import res_company
 from . import res_config_settings

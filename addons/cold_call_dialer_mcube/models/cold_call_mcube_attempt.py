@@ -5,15 +5,11 @@ from urllib.parse import quote
 from odoo import _, api, fields, models
 
 from odoo.addons.cold_call_phone.tools import phone
-from odoo.addons.mcube_integration.const import PARAM_TOKEN as PARAM_WEBHOOK_TOKEN
 from odoo.addons.mcube_integration.const import WEBHOOK_PATH
 
 from ..const import (
     BUS_TYPE,
     DEFAULT_ENDPOINT,
-    PARAM_API_TOKEN,
-    PARAM_ENDPOINT,
-    PARAM_SEND_WEBHOOK_URL,
     REFID_PREFIX,
     STATE_RANK,
     TIMEOUTS,
@@ -126,20 +122,20 @@ class ColdCallMcubeAttempt(models.Model):
 
     @api.model
     def _config(self):
-        """(endpoint, account token, refurl) of click-to-call; the token is empty when not set up.
+        """(endpoint, account token, refurl) of the current company's click-to-call; the token is
+        empty when it is not set up.
 
         refurl "1" has MCUBE post the call's events to the URL configured in the MCUBE account,
         the default: that URL already carries the webhook token. With "send the webhook URL"
-        set, each request names this database's webhook with its token, for accounts whose
-        configured URL points elsewhere."""
-        params = self.env["ir.config_parameter"].sudo()
+        set, each request names this database's webhook with the company's token, for accounts
+        whose configured URL points elsewhere."""
+        company = self.env.company.sudo()
         refurl = "1"
-        webhook_token = params.get_param(PARAM_WEBHOOK_TOKEN)
-        if params.get_param(PARAM_SEND_WEBHOOK_URL) and webhook_token:
-            base_url = (params.get_param("web.base.url") or "").rstrip("/")
-            refurl = f"{base_url}{WEBHOOK_PATH}?token={quote(webhook_token, safe='')}"
-        endpoint = (params.get_param(PARAM_ENDPOINT) or DEFAULT_ENDPOINT).strip()
-        return endpoint, (params.get_param(PARAM_API_TOKEN) or "").strip(), refurl
+        if company.mcube_send_webhook_url and company.mcube_webhook_token:
+            base_url = (self.env["ir.config_parameter"].sudo().get_param("web.base.url") or "").rstrip("/")
+            refurl = f"{base_url}{WEBHOOK_PATH}?token={quote(company.mcube_webhook_token, safe='')}"
+        endpoint = (company.mcube_click_to_call_url or DEFAULT_ENDPOINT).strip()
+        return endpoint, (company.mcube_api_token or "").strip(), refurl
 
     @api.model
     def _executive_number(self, user):
@@ -175,7 +171,7 @@ class ColdCallMcubeAttempt(models.Model):
             self.refid,
         )
         # MCUBE may echo the request: the tokens it holds are hidden from what is kept.
-        secrets = (token, self.env["ir.config_parameter"].sudo().get_param(PARAM_WEBHOOK_TOKEN))
+        secrets = (token, self.company_id.sudo().mcube_webhook_token)
         try:
             call_id, answer = click_to_call.post(endpoint, body, self._timeouts())
         except click_to_call.ClickToCallError as error:

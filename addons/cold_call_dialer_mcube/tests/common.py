@@ -7,7 +7,7 @@ from odoo.addons.cold_call_dialer.tests.common import DialerFixturesMixin
 from odoo.addons.mcube_integration.tools.payload import parse
 from odoo.addons.queue_job.tests.common import trap_jobs
 
-from ..const import BUS_TYPE, PARAM_API_TOKEN, PARAM_ENDPOINT, PARAM_SEND_WEBHOOK_URL
+from ..const import BUS_TYPE
 from .fake_mcube import FakeMcube
 
 API_TOKEN = "mcube-account-token-7d41e9"
@@ -29,15 +29,19 @@ class BridgeFixturesMixin(DialerFixturesMixin):
         cls.setup_dialer_fixtures(with_status_field)
         cls.fake = FakeMcube().start()
         cls.addClassCleanup(cls.fake.stop)
-        params = cls.env["ir.config_parameter"].sudo()
-        params.set_param("mcube_integration.webhook_token", WEBHOOK_TOKEN)
-        params.set_param("mcube_integration.country_id", cls.india.id)
-        params.set_param("mcube_integration.timezone", "Asia/Kolkata")
-        for key in ("allowed_ips", "default_user_id", "default_team_id"):
-            params.set_param(f"mcube_integration.{key}", False)
-        params.set_param(PARAM_ENDPOINT, cls.fake.url)
-        params.set_param(PARAM_API_TOKEN, API_TOKEN)
-        params.set_param(PARAM_SEND_WEBHOOK_URL, False)
+        cls.env.company.write(
+            {
+                "mcube_webhook_token": WEBHOOK_TOKEN,
+                "mcube_country_id": cls.india.id,
+                "mcube_timezone": "Asia/Kolkata",
+                "mcube_allowed_ips": False,
+                "mcube_default_user_id": False,
+                "mcube_default_team_id": False,
+                "mcube_click_to_call_url": cls.fake.url,
+                "mcube_api_token": API_TOKEN,
+                "mcube_send_webhook_url": False,
+            }
+        )
         cls.executive_numbers = {cls.rep.id: REP_EXECUTIVE, cls.rep_two.id: REP_TWO_EXECUTIVE}
         for user_id, number in cls.executive_numbers.items():
             cls.env["res.users"].browse(user_id).mcube_executive_number = number
@@ -51,7 +55,7 @@ class BridgeFixturesMixin(DialerFixturesMixin):
     def use_mode(self, mode):
         """Have the fake MCUBE answer this way (the closed mode has its own address)."""
         self.fake.mode = mode
-        self.env["ir.config_parameter"].sudo().set_param(PARAM_ENDPOINT, self.fake.url)
+        self.env.company.mcube_click_to_call_url = self.fake.url
 
     def place_call(self, partner=None, user=None, **kwargs):
         return self.dialer(user).place_call((partner or self.alpha).id, **kwargs)
@@ -83,9 +87,10 @@ class BridgeFixturesMixin(DialerFixturesMixin):
 
     def ingest(self, payload):
         """Store an MCUBE delivery as the webhook does and run its job; return its call record."""
+        account = self.env["res.company"]._mcube_account(WEBHOOK_TOKEN)
         with trap_jobs() as trap:
             event, _outcome = self.env["mcube.event"]._ingest(
-                parse(payload), json.dumps(payload), "application/json", {}, "127.0.0.1"
+                parse(payload), json.dumps(payload), "application/json", {}, "127.0.0.1", account
             )
             trap.perform_enqueued_jobs()
         event.invalidate_recordset()

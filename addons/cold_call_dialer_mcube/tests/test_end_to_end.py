@@ -1,6 +1,5 @@
 from odoo.tests import HttpCase, tagged
 
-from ..const import PARAM_API_TOKEN
 from .common import API_TOKEN, WEBHOOK_TOKEN, BridgeFixturesMixin
 
 
@@ -15,7 +14,7 @@ class TestEndToEnd(BridgeFixturesMixin, HttpCase):
         cls.setup_bridge_fixtures()
 
     def test_click_to_call_then_mcube_events_through_the_webhook(self):
-        self.assertEqual(self.env["ir.config_parameter"].sudo().get_param(PARAM_API_TOKEN), API_TOKEN)
+        self.assertEqual(self.env.company.mcube_api_token, API_TOKEN)
         result = self.place_call()
         attempt = self.attempt(result)
         responses = self.fake.post_call_events(

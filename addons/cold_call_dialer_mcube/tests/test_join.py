@@ -8,7 +8,7 @@ from odoo.addons.mcube_integration.tools.payload import parse
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.tests.common import trap_jobs
 
-from .common import ALPHA_NUMBER, INDIA, REP_EXECUTIVE, BridgeFixturesMixin
+from .common import ALPHA_NUMBER, INDIA, REP_EXECUTIVE, WEBHOOK_TOKEN, BridgeFixturesMixin
 
 
 @tagged("post_install", "-at_install")
@@ -136,9 +136,10 @@ class TestJoin(BridgeFixturesMixin, TransactionCase):
         """A recent call with a refid of ours but no attempt yet: the request that placed it is
         not committed; its job is retried rather than making a lead. An old one is assigned."""
         payload = self.event_payload(refid="ccd-0123456789abcdef", callid="MC-TEST-EARLY")
+        account = self.env["res.company"]._mcube_account(WEBHOOK_TOKEN)
         with trap_jobs():
             event, _outcome = self.env["mcube.event"]._ingest(
-                parse(payload), json.dumps(payload), "application/json", {}, "127.0.0.1"
+                parse(payload), json.dumps(payload), "application/json", {}, "127.0.0.1", account
             )
         with self.assertRaises(RetryableJobError):
             event._process()

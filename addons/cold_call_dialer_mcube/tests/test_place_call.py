@@ -4,7 +4,6 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, tagged
 from odoo.tests.common import new_test_user
 
-from ..const import PARAM_API_TOKEN, PARAM_ENDPOINT, PARAM_SEND_WEBHOOK_URL
 from .common import ALPHA_NUMBER, API_TOKEN, REP_EXECUTIVE, WEBHOOK_TOKEN, BridgeFixturesMixin
 
 # Each way MCUBE can fail, and the sentence the rep reads.
@@ -82,7 +81,7 @@ class TestPlaceCall(BridgeFixturesMixin, TransactionCase):
             self.place_call(number="+919999999999")
 
     def test_webhook_url_sent_when_set(self):
-        self.env["ir.config_parameter"].sudo().set_param(PARAM_SEND_WEBHOOK_URL, True)
+        self.env.company.mcube_send_webhook_url = True
         self.place_call()
         base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url").rstrip("/")
         self.assertEqual(self.fake.last_request["refurl"], f"{base_url}/mcube/webhook?token={WEBHOOK_TOKEN}")
@@ -105,7 +104,7 @@ class TestPlaceCall(BridgeFixturesMixin, TransactionCase):
                     self.assertNotIn(API_TOKEN, text)
 
     def test_client_error_answer_kept_without_the_tokens(self):
-        self.env["ir.config_parameter"].sudo().set_param(PARAM_SEND_WEBHOOK_URL, True)
+        self.env.company.mcube_send_webhook_url = True
         self.use_mode("client_error")
         attempt = self.attempt(self.place_call())
         self.assertIn(WEBHOOK_TOKEN, self.fake.last_request["refurl"])
@@ -134,7 +133,9 @@ class TestPlaceCall(BridgeFixturesMixin, TransactionCase):
         )
 
     def test_bad_address_in_settings(self):
-        self.env["ir.config_parameter"].sudo().set_param(PARAM_ENDPOINT, "api.mcube.com/outbound")
+        # Stored before the address was checked (Settings refuse it now).
+        self.env.cr.execute("UPDATE res_company SET mcube_click_to_call_url = 'api.mcube.com/outbound'")
+        self.env.company.invalidate_recordset(["mcube_click_to_call_url"])
         result = self.place_call()
         self.assertFalse(result["ok"])
         self.assertIn("is not valid", result["error"])
@@ -168,7 +169,7 @@ class TestPlaceCall(BridgeFixturesMixin, TransactionCase):
         self.assertEqual(result["tel"], "tel:+919845000003")
         self.assertIn("You have no MCUBE executive number", result["error"])
 
-        self.env["ir.config_parameter"].sudo().set_param(PARAM_API_TOKEN, False)
+        self.env.company.mcube_api_token = False
         self.assertFalse(self.dialer().get_filters()["click_to_call"])
         result = self.place_call()
         self.assertFalse(result["ok"])
@@ -194,6 +195,6 @@ class TestPlaceCall(BridgeFixturesMixin, TransactionCase):
         self.assertIn("cold_call_mcube_api_token", Settings.fields_get())
         self.assertNotIn("cold_call_mcube_api_token", Settings.with_user(self.manager).fields_get())
         Settings.create({"cold_call_mcube_api_token": "new-token", "cold_call_mcube_endpoint": self.fake.url}).execute()
-        self.assertEqual(self.env["ir.config_parameter"].sudo().get_param(PARAM_API_TOKEN), "new-token")
+        self.assertEqual(self.env.company.mcube_api_token, "new-token")
         with self.assertRaises(ValidationError):
             Settings.create({"cold_call_mcube_endpoint": "ftp://mcube.example.com"})

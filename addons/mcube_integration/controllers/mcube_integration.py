@@ -7,17 +7,8 @@ import psycopg2
 from odoo import SUPERUSER_ID, _, http
 from odoo.http import request
 from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE, PG_CONCURRENCY_ERRORS_TO_RETRY
-from odoo.tools import consteq
 
-from ..const import (
-    KEPT_HEADERS,
-    MAX_BODY_BYTES,
-    PARAM_ALLOWED_IPS,
-    PARAM_TOKEN,
-    RETRY_AFTER_SECONDS,
-    TOKEN_HEADER,
-    WEBHOOK_PATH,
-)
+from ..const import KEPT_HEADERS, MAX_BODY_BYTES, RETRY_AFTER_SECONDS, TOKEN_HEADER, WEBHOOK_PATH
 from ..tools.networks import parse_allowed_networks
 from ..tools.payload import MAX_TEXT_LENGTH, PayloadError, body_kind, decode, parse
 
@@ -66,17 +57,16 @@ class McubeWebhookController(http.Controller):
             return answer(503, [("Retry-After", RETRY_AFTER_SECONDS)], error=_("The database is unavailable."))
 
     def _receive(self, env):
-        """The checks in the order of the answers: address, token, then the body (size,
-        type, content). The changes are flushed here, so that a database error is
-        answered by mcube_webhook rather than after it."""
+        """The checks, then the accept: the token says whose MCUBE account (company) sent the
+        request, then its address, then the body (size, type, content). The changes are flushed
+        here, so that a database error is answered by mcube_webhook rather than after it."""
         httprequest = request.httprequest
-        params = env["ir.config_parameter"]
-        if not self._address_allowed(params.get_param(PARAM_ALLOWED_IPS), httprequest.remote_addr):
-            return answer(403, error=_("Requests from this address are not allowed."))
-        expected = params.get_param(PARAM_TOKEN) or ""
         given = httprequest.headers.get(TOKEN_HEADER) or httprequest.args.get("token") or ""
-        if not expected or not given or not consteq(given.encode(), expected.encode()):
+        account = env["res.company"]._mcube_account(given)
+        if not account:
             return answer(401, error=_("Missing or invalid token."))
+        if not self._address_allowed(account.allowed_ips, httprequest.remote_addr):
+            return answer(403, error=_("Requests from this address are not allowed."))
         body = request.mcube_body
         if body.unreadable:
             return answer(400, error=_("The body could not be read (broken chunked encoding or connection)."))
@@ -93,10 +83,10 @@ class McubeWebhookController(http.Controller):
             return answer(400, error=str(error))  # translated here, in the request's language
         headers = {name: httprequest.headers[name] for name in KEPT_HEADERS if name in httprequest.headers}
         event, outcome = env["mcube.event"]._ingest(
-            call, text, mimetype, headers, storable_text(httprequest.remote_addr or "")
+            call, text, mimetype, headers, storable_text(httprequest.remote_addr or ""), account
         )
         if outcome == "accepted":
-            env["mcube.call.record"]._notify_incoming(call, event)
+            env["crm.lead"]._mcube_pop_up(call, account)
         env.flush_all()
         return answer(202 if outcome == "accepted" else 200, status=outcome, event_id=event.id)
 

@@ -1,14 +1,22 @@
+from markupsafe import Markup
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import SQL
 
+from odoo.addons.cold_call_phone.tools import phone
+
 OPEN_LEAD_DOMAIN = [("active", "=", True), "|", ("stage_id", "=", False), ("stage_id.is_won", "=", False)]
+POP_UP = "mcube_integration/incoming_call"
+# The customer, the DID and the agent phone of a parsed call, in this order.
+POP_UP_NUMBERS = ("customer_number", "virtual_number", "agent_phone")
 
 
 class CrmLead(models.Model):
-    """Leads get the indexed E.164 numbers (phone_sanitized holds only the mobile when
-    there is one), their calls, and the date of the last one."""
+    """Leads get the indexed E.164 numbers (phone_sanitized holds only the mobile when there is
+    one), their MCUBE calls and the date of the last one; finding and creating the lead of a
+    caller is decided here, for the webhook's jobs, the incoming-call pop-up and its button."""
 
     _name = "crm.lead"
     _inherit = ["crm.lead", "mcube.phone.mixin"]
@@ -35,6 +43,20 @@ class CrmLead(models.Model):
         )
         for lead in self:
             lead.mcube_last_call_date = last.get(lead._origin, False)
+
+    def action_view_mcube_calls(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("mcube_integration.mcube_call_record_action")
+        action.update(
+            name=_("Calls"),
+            domain=[("lead_id", "=", self.id)],
+            context={"default_lead_id": self.id, "search_default_groupby_day": False},
+        )
+        return action
+
+    # ------------------------------------------------------------------
+    # The lead of a caller
+    # ------------------------------------------------------------------
 
     @api.model
     def _mcube_find_by_phones(self, numbers, company):
@@ -64,26 +86,52 @@ class CrmLead(models.Model):
             found.update((number, self.browse(lead_id)) for number, lead_id in self.env.cr.fetchall())
         return found
 
-    def action_view_mcube_calls(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("mcube_integration.mcube_call_record_action")
-        action.update(
-            name=_("Calls"),
-            domain=[("lead_id", "=", self.id)],
-            context={"default_lead_id": self.id, "search_default_groupby_day": False},
-        )
-        return action
+    @api.model
+    def _mcube_create_for_calls(self, firsts, company, salespeople, default_team):
+        """A lead for each new caller (``firsts``: {number: the call record of its first call}),
+        named after that call, for the contact with that number if there is one; all created at
+        once, in ``company``, for the salesperson of each call (``salespeople``: {number: user}),
+        else in ``default_team``. The numbers are locked first so that two jobs never make two
+        leads for one number. Returns {number: lead}."""
+        self.env["mcube.phone.lock"]._acquire(firsts)
+        partners = self.env["res.partner"]._mcube_find_by_phones(set(firsts), company)
+        medium_id = self.env["ir.model.data"]._xmlid_to_res_id("utm.utm_medium_phone", raise_if_not_found=False)
+        vals_list = []
+        for number, record in firsts.items():
+            partner = partners.get(number, self.env["res.partner"])
+            user = salespeople[number]
+            who = partner.display_name or number
+            if record.direction == "inbound":
+                name = _("Inbound call from %s", who)
+            elif record.direction == "outbound":
+                name = _("Outbound call to %s", who)
+            else:
+                name = _("Call with %s", who)
+            vals = {
+                "name": name,
+                "partner_id": partner.id,
+                "user_id": user.id,
+                "company_id": company.id,
+                "medium_id": medium_id,
+            }
+            if not partner.phone and not partner.mobile:
+                vals["phone"] = number
+            if not user and default_team:
+                vals["team_id"] = default_team.id
+            vals_list.append(vals)
+        # The call note posted next is the lead's history; an assignment e-mail per call is noise.
+        leads = self.with_context(mail_create_nolog=True, mail_auto_subscribe_no_notify=True).create(vals_list)
+        return dict(zip(firsts, leads, strict=True))
 
     @api.model
     def mcube_open_caller(self, number):
         """The incoming-call pop-up's button: open the caller's lead, created for the user when
         there is none yet. The number is locked first, like the job does, so that the call's
         own processing then finds this lead instead of making a second one."""
-        phones = self.env["mcube.phone.mixin"]
-        e164 = phones._mcube_normalize_phone(number)
+        company = self.env.company
+        e164 = phone.e164(number, company._mcube_country().code)
         if not e164:
             raise UserError(_("%s is not a phone number.", number))
-        company = self.env.company
         lead = self.sudo()._mcube_find_by_phones({e164}, company).get(e164)
         if not lead:
             self.env["mcube.phone.lock"].sudo()._acquire([e164])
@@ -105,3 +153,48 @@ class CrmLead(models.Model):
             "views": [(False, "form")],
             "target": "current",
         }
+
+    # ------------------------------------------------------------------
+    # Telling the salesperson
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _mcube_pop_up(self, call, account):
+        """Pop up an inbound call (a parsed delivery of the company of MCUBE ``account``) on its
+        salesperson's screen as soon as it starts, without waiting for the job queue: the user
+        of the company owning the DID, else with the agent's phone, gets the caller's lead, else
+        contact, or only the number."""
+        if call["phase"] != "start" or call["direction"] != "inbound":
+            return
+        caller, did, agent = (phone.e164(call[key], account.country_code) for key in POP_UP_NUMBERS)
+        company = self.env["res.company"].browse(account.company_id)
+        user = self.env["res.users"]._mcube_find_salespeople([(did, agent)], company)[did, agent]
+        if not caller or not user:
+            return
+        lead = self._mcube_find_by_phones({caller}, company).get(caller, self)
+        partner = lead.partner_id or self.env["res.partner"]._mcube_find_by_phones({caller}, company).get(caller)
+        self.env["bus.bus"]._sendone(
+            user.partner_id,
+            POP_UP,
+            {
+                "call_id": call["call_id"],
+                "number": caller,
+                "lead": {"id": lead.id, "name": lead.name} if lead else False,
+                "partner": {"id": partner.id, "name": partner.display_name} if partner else False,
+            },
+        )
+
+    def _mcube_schedule_call_back(self, number, user):
+        """A call-back activity due today for ``user`` (else the lead's salesperson or team
+        leader), after a missed call from ``number``."""
+        self.ensure_one()
+        user = self.user_id or user or self.team_id.user_id
+        if not user:
+            return
+        self.activity_schedule(
+            "mail.mail_activity_data_call",
+            date_deadline=fields.Date.context_today(self.with_context(tz=user.tz)),
+            summary=_("Call back"),
+            note=Markup("<p>%s</p>") % _("Missed call from %s", number),
+            user_id=user.id,
+        )

@@ -6,7 +6,7 @@ from odoo import models
 from odoo.http import request
 
 from ..const import MAX_BODY_BYTES, WEBHOOK_PATH
-from ..tools.body import read_body
+from ..tools.body import read_body, werkzeug_request
 
 
 class IrHttp(models.AbstractModel):
@@ -31,10 +31,10 @@ class IrHttp(models.AbstractModel):
         and its stream is replaced by an empty one so that nothing reads the rest.
 
         Odoo's HTTPRequest exposes neither the stream nor the cached data: they are on
-        the werkzeug request it wraps, which Odoo itself reaches the same way."""
+        the werkzeug request it wraps (``werkzeug_request``)."""
         if getattr(request, "mcube_body", None) is not None:
             return
-        httprequest = request.httprequest._HTTPRequest__wrapped
+        httprequest = werkzeug_request(request.httprequest)
         body = read_body(httprequest.stream, httprequest.content_length, MAX_BODY_BYTES)
         if body.too_large or body.unreadable:
             httprequest.__dict__.update(stream=BytesIO(), form=ImmutableMultiDict(), files=ImmutableMultiDict())

@@ -1,14 +1,13 @@
 import pytz
 from markupsafe import Markup
 
-from odoo import _, api, fields, models, tools
+from odoo import _, api, fields, models
 from odoo.tools import SQL
 
-from ..const import DEFAULT_TIMEZONE, PARAM_DEFAULT_TEAM, PARAM_DEFAULT_USER, PARAM_TIMEZONE
-from ..tools.payload import MISSED_STATUSES
+from odoo.addons.cold_call_phone.tools import phone
 
-# The customer, the DID and the agent phone of a parsed call, in this order.
-NOTIFY_NUMBERS = ("customer_number", "virtual_number", "agent_phone")
+from ..const import DEFAULT_TIMEZONE
+from ..tools.payload import MISSED_STATUSES
 
 
 class McubeCallRecord(models.Model):
@@ -77,34 +76,6 @@ class McubeCallRecord(models.Model):
             record.duration_display = f"{minutes // 60}:{minutes % 60:02d}:{seconds:02d}"
 
     @api.model
-    def _notify_incoming(self, call, event):
-        """Pop up an inbound call on its salesperson's screen as soon as MCUBE says it starts,
-        without waiting for the job queue: the salesperson owning the DID (or the agent's
-        phone) gets the caller's lead or contact, found by number in the company of the
-        call's ``event``."""
-        if call["phase"] != "start" or call["direction"] != "inbound" or not call["customer_number"]:
-            return
-        phones = self.env["mcube.phone.mixin"]
-        company = event.company_id
-        numbers = [phones._mcube_normalize_phone(call[key]) if call[key] else False for key in NOTIFY_NUMBERS]
-        caller, did_and_agent = numbers[0], (numbers[1], numbers[2])
-        user = self.env["res.users"]._mcube_find_salespeople([did_and_agent], company)[did_and_agent]
-        if not user or not caller:
-            return
-        lead = self.env["crm.lead"]._mcube_find_by_phones({caller}, company).get(caller, self.env["crm.lead"])
-        partner = lead.partner_id or self.env["res.partner"]._mcube_find_by_phones({caller}, company).get(caller)
-        self.env["bus.bus"]._sendone(
-            user.partner_id,
-            "mcube_integration/incoming_call",
-            {
-                "call_id": call["call_id"],
-                "number": numbers[0],
-                "lead": {"id": lead.id, "name": lead.name} if lead else False,
-                "partner": {"id": partner.id, "name": partner.display_name} if partner else False,
-            },
-        )
-
-    @api.model
     def _upsert_from_event(self, event, data):
         """Merge an event into its call (data: its parsed payload), created if needed: start
         and hangup merge in either order, a redelivery only fills blanks. Returns the record
@@ -124,9 +95,10 @@ class McubeCallRecord(models.Model):
 
     @api.model
     def _values_from_call(self, data, event):
-        phones = self.env["mcube.phone.mixin"]
+        company = event.company_id
+        code = company._mcube_country().code
         numbers = {
-            fname: phones._mcube_normalize_phone(data[key]) or data[key]
+            fname: phone.e164(data[key], code) or data[key]
             for fname, key in (
                 ("phone_number", "customer_number"),
                 ("virtual_number", "virtual_number"),
@@ -141,8 +113,8 @@ class McubeCallRecord(models.Model):
             "group_name": data["group_name"],
             "raw_status": data["raw_status"],
             "status": data["status"],
-            "call_date": self._to_utc(data["start_time"]) or event.received_at,
-            "end_date": self._to_utc(data["end_time"]),
+            "call_date": self._to_utc(data["start_time"], company) or event.received_at,
+            "end_date": self._to_utc(data["end_time"], company),
             "duration": data["duration"],
             "recording_url": data["recording_url"],
             "disconnected_by": data["disconnected_by"],
@@ -150,13 +122,12 @@ class McubeCallRecord(models.Model):
         }
 
     @api.model
-    def _to_utc(self, value):
-        """Naive UTC datetime for Odoo from MCUBE's local time (timezone from Settings)."""
+    def _to_utc(self, value, company):
+        """Naive UTC datetime for Odoo from MCUBE's local time (in the company's MCUBE time zone)."""
         if not value:
             return False
         if value.tzinfo is None:
-            tz_name = self.env["ir.config_parameter"].sudo().get_param(PARAM_TIMEZONE) or DEFAULT_TIMEZONE
-            value = pytz.timezone(tz_name).localize(value)
+            value = pytz.timezone(company.mcube_timezone or DEFAULT_TIMEZONE).localize(value)
         return value.astimezone(pytz.utc).replace(tzinfo=None)
 
     @api.model
@@ -202,26 +173,32 @@ class McubeCallRecord(models.Model):
         return vals
 
     def _assign(self):
-        """Link the leads and salespeople still missing: DID owner, then agent phone, then
-        the lead owner, then the Settings default; an owned lead keeps its owner. Leads,
-        contacts, salespeople and teams are taken from each call's company only, and looked
-        up for all the calls at once."""
+        """Link the leads and salespeople still missing: DID owner, then agent phone, then the
+        lead owner, then the company's default; an owned lead keeps its owner. Leads, contacts,
+        salespeople and teams are taken from each call's company only, and looked up for all the
+        calls at once."""
         todo = self.filtered(
-            lambda record: not record.user_id
-            or record._lead_missing()
-            or (record.lead_id and not record.lead_id.user_id)
+            lambda record: (
+                not record.user_id or record._lead_missing() or (record.lead_id and not record.lead_id.user_id)
+            )
         )
+        Lead = self.env["crm.lead"]
         for company, records in todo.grouped("company_id").items():
             records = records.with_company(company)
             pairs = [(record.virtual_number, record.agent_phone) for record in records]
             agents = self.env["res.users"]._mcube_find_salespeople(pairs, company)
-            default_user = self._default_salesperson(company)
-            default_team = self._default_team(company)
+            default_user, default_team = company.mcube_default_user_id, company.mcube_default_team_id
             missing = records.filtered(lambda record: record._lead_missing())
-            leads = self.env["crm.lead"]._mcube_find_by_phones(set(missing.mapped("phone_number")), company)
-            new = missing.filtered_domain([("phone_number", "not in", list(leads))])
-            if new:
-                leads.update(new._create_leads(agents, default_user, default_team))
+            leads = Lead._mcube_find_by_phones(set(missing.mapped("phone_number")), company)
+            firsts = {}
+            for record in missing.filtered_domain([("phone_number", "not in", list(leads))]):
+                firsts.setdefault(record.phone_number, record)
+            if firsts:
+                salespeople = {
+                    number: agents[record.virtual_number, record.agent_phone] or default_user
+                    for number, record in firsts.items()
+                }
+                leads.update(Lead._mcube_create_for_calls(firsts, company, salespeople, default_team))
             for record in records:
                 agent = agents[record.virtual_number, record.agent_phone]
                 record._assign_found(agent, default_user, default_team, leads)
@@ -243,75 +220,6 @@ class McubeCallRecord(models.Model):
         if user != self.user_id:
             self.user_id = user
 
-    @api.model
-    def _company_for(self, virtual_number):
-        """The company of a call, known as it arrives: the one of the user owning its DID,
-        else the default salesperson's, else the main company."""
-        return self.env["res.company"].browse(self.sudo()._company_id_for(virtual_number or ""))
-
-    @api.model
-    @tools.ormcache("virtual_number")
-    def _company_id_for(self, virtual_number):
-        """Cached by the number as MCUBE writes it, for every webhook request asks: owners of
-        virtual numbers, users' companies and the Settings (country included) change rarely,
-        and changing them clears the cache."""
-        number = virtual_number and self.env["mcube.phone.mixin"]._mcube_normalize_phone(virtual_number)
-        domain = [("mcube_virtual_number", "=", number), ("share", "=", False)]
-        owner = number and self.env["res.users"].search_fetch(domain, ["company_id"], limit=1)
-        user = owner or self._default_salesperson()
-        return user.company_id.id or self.env["ir.model.data"]._xmlid_to_res_id("base.main_company")
-
-    @api.model
-    def _default_salesperson(self, company=None):
-        """The Settings default, when it may work in the company (any company if None)."""
-        user_id = self.env["ir.config_parameter"].sudo().get_param(PARAM_DEFAULT_USER)
-        user = self.env["res.users"].browse(int(user_id)).exists() if user_id else self.env["res.users"]
-        return user.filtered(lambda u: u.active and not u.share and (not company or company in u.company_ids))
-
-    @api.model
-    def _default_team(self, company):
-        team_id = self.env["ir.config_parameter"].sudo().get_param(PARAM_DEFAULT_TEAM)
-        team = self.env["crm.team"].browse(int(team_id)).exists() if team_id else self.env["crm.team"]
-        return team.filtered(lambda t: not t.company_id or t.company_id == company)
-
-    def _create_leads(self, agents, default_user, default_team):
-        """A lead for each new caller, named after its first call, for the contact with that
-        number if there is one; all created at once, in the calls' company. The numbers are
-        locked first so that two jobs never make two leads for one number."""
-        company = self.company_id
-        firsts = {}
-        for record in self:
-            firsts.setdefault(record.phone_number, record)
-        self.env["mcube.phone.lock"]._acquire(firsts)
-        partners = self.env["res.partner"]._mcube_find_by_phones(set(firsts), company)
-        medium_id = self.env["ir.model.data"]._xmlid_to_res_id("utm.utm_medium_phone", raise_if_not_found=False)
-        vals_list = []
-        for number, record in firsts.items():
-            partner = partners.get(number, self.env["res.partner"])
-            user = agents[record.virtual_number, record.agent_phone] or default_user
-            who = partner.display_name or number
-            if record.direction == "inbound":
-                name = _("Inbound call from %s", who)
-            elif record.direction == "outbound":
-                name = _("Outbound call to %s", who)
-            else:
-                name = _("Call with %s", who)
-            vals = {
-                "name": name,
-                "partner_id": partner.id,
-                "user_id": user.id,
-                "company_id": company.id,
-                "medium_id": medium_id,
-            }
-            if not partner.phone and not partner.mobile:
-                vals["phone"] = number
-            if not user and default_team:
-                vals["team_id"] = default_team.id
-            vals_list.append(vals)
-        # The call note posted next is the lead's history; an assignment e-mail per call is noise.
-        leads = self.env["crm.lead"].with_context(mail_create_nolog=True, mail_auto_subscribe_no_notify=True)
-        return dict(zip(firsts, leads.create(vals_list), strict=True))
-
     def _log_on_lead(self):
         """A chatter note on each lead for its calls that ended (one note per lead for all of
         them, logged at once: a note notifies nobody); missed inbound calls also get a
@@ -325,7 +233,7 @@ class McubeCallRecord(models.Model):
         self.lead_id._message_log_batch(bodies, message_type="comment")
         for record in self:
             if record.direction == "inbound" and record.status in MISSED_STATUSES:
-                record._schedule_call_back()
+                record.lead_id._mcube_schedule_call_back(record.phone_number, record.user_id)
 
     def _note(self, selections):
         self.ensure_one()
@@ -347,16 +255,3 @@ class McubeCallRecord(models.Model):
                 _("Listen to the recording"),
             )
         return body
-
-    def _schedule_call_back(self):
-        lead = self.lead_id
-        user = lead.user_id or self.user_id or lead.team_id.user_id
-        if not user:
-            return
-        lead.activity_schedule(
-            "mail.mail_activity_data_call",
-            date_deadline=fields.Date.context_today(lead.with_context(tz=user.tz)),
-            summary=_("Call back"),
-            note=Markup("<p>%s</p>") % _("Missed call from %s", self.phone_number),
-            user_id=user.id,
-        )

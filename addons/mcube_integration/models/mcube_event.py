@@ -1,3 +1,4 @@
+import contextlib
 import json
 import logging
 import zlib
@@ -13,12 +14,11 @@ from odoo.addons.queue_job.exception import RetryableJobError
 from ..const import (
     AUTO_RETRY_DELAYS,
     BATCH_SIZE,
-    DEFAULT_BATCH_JOBS,
     JOB_CHANNEL,
     JOB_MAX_RETRIES,
     LIVE_JOB_STATES,
     LOST_JOB_DELAY,
-    PARAM_BATCH_JOBS,
+    WAITING_JOB_STATES,
 )
 from ..tools.payload import PayloadError, body_kind, decode, given_fields, parse
 
@@ -59,7 +59,7 @@ class McubeEvent(models.Model):
     payload = fields.Text(readonly=True, help="The body exactly as MCUBE sent it.")
     content_type = fields.Char(readonly=True)
     headers = fields.Text(readonly=True, help="Request headers useful for support (never the token).")
-    received_at = fields.Datetime(readonly=True, index=True)
+    received_at = fields.Datetime(default=fields.Datetime.now, readonly=True, index=True)
     remote_addr = fields.Char(string="Remote Address", readonly=True)
     company_id = fields.Many2one(
         "res.company",
@@ -67,7 +67,7 @@ class McubeEvent(models.Model):
         readonly=True,
         index=True,
         default=lambda self: self.env.company,
-        help="The company of the user owning the virtual number, else of the default salesperson.",
+        help="The company whose MCUBE account sent the event (its webhook token).",
     )
     state = fields.Selection(
         [("pending", "Pending"), ("done", "Done"), ("failed", "Failed")],
@@ -76,9 +76,9 @@ class McubeEvent(models.Model):
         readonly=True,
         index=True,
     )
-    attempts = fields.Integer(readonly=True, help="Processing runs that ended (done or failed).")
+    attempts = fields.Integer(default=0, readonly=True, help="Processing runs that ended (done or failed).")
     auto_retries = fields.Integer(
-        string="Automatic Retries", readonly=True, help="Runs enqueued again automatically after a failed run."
+        "Automatic Retries", default=0, readonly=True, help="Runs enqueued again automatically after a failed run."
     )
     last_error = fields.Text(readonly=True)
     warnings = fields.Text(
@@ -102,8 +102,7 @@ class McubeEvent(models.Model):
 
     @api.depends("call_id", "phase", "delivery")
     def _compute_display_name(self):
-        """Call id and phase: MCUBE may deliver an event several times, it is stored once
-        (plus the redeliveries that brought more data)."""
+        """Call id and phase, with the delivery number of a redelivery that brought more data."""
         for event in self:
             suffix = f" ({event.delivery})" if event.delivery > 1 else ""
             event.display_name = f"{event.call_id}/{event.phase}{suffix}"
@@ -115,66 +114,62 @@ class McubeEvent(models.Model):
         return super().write(vals)
 
     @api.model
-    def _ingest(self, call, payload, content_type, headers, remote_addr):
-        """Store a parsed delivery and enqueue its job in the same transaction; return
-        (event, outcome): 'accepted' (new), 'updated' (a redelivery with values the stored
-        deliveries lacked, stored as the next delivery) or 'duplicate' (nothing new: the
-        first event). Stored deliveries are read only when the first one conflicts. Concurrent
-        identical deliveries insert the same row: the loser's INSERT ... ON CONFLICT waits for
-        the winner, then gets a serialization failure (REPEATABLE READ); Odoo replays the
-        request, which then finds the stored row and answers 'duplicate'."""
-        row = {
+    def _ingest(self, call, payload, content_type, headers, remote_addr, account):
+        """Store a parsed delivery for the company of its MCUBE ``account`` (a McubeAccount) with
+        its job ensured, in the same transaction; return (event, outcome): 'accepted' (new),
+        'updated' (a redelivery with values the stored ones lacked, stored as the next delivery)
+        or 'duplicate' (the first event). Of two concurrent identical deliveries, the loser's
+        INSERT waits for the winner, then fails to serialize; Odoo replays it: 'duplicate'."""
+        values = {
             "call_id": call["call_id"],
             "phase": call["phase"],
             "payload": payload,
             "content_type": content_type,
             "headers": json.dumps(headers, sort_keys=True),
             "remote_addr": remote_addr,
-            "company": self.env["mcube.call.record"]._company_for(call["virtual_number"]).id,
-            "batch": zlib.crc32(call["call_id"].encode()) % self._batch_jobs(),
+            "company_id": account.company_id,
+            "batch": zlib.crc32(call["call_id"].encode()) % account.batch_jobs,
         }
-        event = self._insert_delivery(row, 1)
+        event = self._accept({**values, "delivery": 1})
         if event:
             return event, "accepted"
         stored = self.search([("call_id", "=", call["call_id"]), ("phase", "=", call["phase"])], order="delivery")
         if not given_fields(call) - set().union(*(event._given_fields() for event in stored)):
             return stored[:1], "duplicate"
         # Without a serialization failure, only a row of this transaction conflicts.
-        event = self._insert_delivery(row, max(stored.mapped("delivery"), default=0) + 1)
+        event = self._accept({**values, "delivery": max(stored.mapped("delivery"), default=0) + 1})
         return (event, "updated") if event else (stored[:1], "duplicate")
 
     @api.model
-    def _insert_delivery(self, row, delivery):
-        """The new event, with its batch job ensured; empty when the delivery is stored already.
-
-        The insert and the lock on the batch's waiting job (_waiting_batch_job) are one
-        statement, so the accept path sends a single one between BEGIN and COMMIT."""
+    def _accept(self, values):
+        """Store an event with ``values`` as create() would (stored fields with their defaults,
+        log columns; events are evidence: no create() override applies) and make sure its batch
+        has a job; empty when that delivery is stored already. The accept path's one statement:
+        the INSERT with the lock of the batch's waiting job, which then sees this event."""
+        values = self._add_missing_default_values(values)
+        now = fields.Datetime.now()
+        values.update(create_uid=self.env.uid, create_date=now, write_uid=self.env.uid, write_date=now)
+        columns = [fname for fname in values if self._fields[fname].column_type]
+        row = tuple(self._fields[fname].convert_to_column(values[fname], self) for fname in columns)
         self.env.cr.execute(
             SQL(
                 """
                 WITH inserted AS (
-                    INSERT INTO mcube_event (call_id, phase, delivery, payload, content_type, headers,
-                                             remote_addr, received_at, company_id, state, attempts,
-                                             auto_retries, batch, create_uid, create_date, write_uid, write_date)
-                    VALUES (%(call_id)s, %(phase)s, %(delivery)s, %(payload)s, %(content_type)s, %(headers)s,
-                            %(remote_addr)s, %(now)s, %(company)s, 'pending', 0,
-                            0, %(batch)s, %(uid)s, %(now)s, %(uid)s, %(now)s)
+                    INSERT INTO mcube_event (%s) VALUES %s
                     ON CONFLICT (call_id, phase, delivery) DO NOTHING
                     RETURNING id
                 )
-                SELECT inserted.id, (%(waiting_job)s) FROM inserted
+                SELECT inserted.id, (%s) FROM inserted
                 """,
-                **row,
-                delivery=delivery,
-                now=fields.Datetime.now(),
-                uid=self.env.uid,
-                waiting_job=self._waiting_batch_job(row["batch"]),
+                SQL(", ").join(SQL.identifier(fname) for fname in columns),
+                row,
+                self._waiting_batch_job(values["company_id"], values["batch"]),
             ),
             log_exceptions=False,  # a conflict with the runner is replayed by Odoo like any other
         )
         event_id, waiting_job_id = self.env.cr.fetchone() or (None, None)
         if event_id and not waiting_job_id:
-            self._enqueue_batch_job(row["batch"])
+            self._enqueue_batch_job(values["company_id"], values["batch"])
         return self.browse(event_id or ())
 
     def _parsed(self):
@@ -183,10 +178,9 @@ class McubeEvent(models.Model):
         return parse(decode((self.payload or "").encode(), body_kind(self.content_type))[1])
 
     def _given_fields(self):
-        try:
+        with contextlib.suppress(PayloadError):  # a payload an older version read differently
             return given_fields(self._parsed())
-        except PayloadError:
-            return set()
+        return set()
 
     def _job_identity_key(self):
         return f"mcube.event:{self.id}"
@@ -202,55 +196,50 @@ class McubeEvent(models.Model):
             )._process()
 
     @api.model
-    def _batch_jobs(self):
-        value = self.env["ir.config_parameter"].sudo().get_param(PARAM_BATCH_JOBS)
-        return max(1, int(value)) if value and value.isdigit() else DEFAULT_BATCH_JOBS
+    def _batch_identity_key(self, company_id, batch):
+        return f"mcube.event.batch:{company_id}:{batch}"
 
     @api.model
-    def _batch_identity_key(self, batch):
-        return f"mcube.event.batch:{batch}"
-
-    @api.model
-    def _waiting_batch_job(self, batch):
-        """The query of the batch's job still waiting to start, locked FOR SHARE: such a job
-        sees the events committed before it starts, for it cannot start before this
-        transaction ends."""
+    def _waiting_batch_job(self, company_id, batch):
+        """The query of the batch's job still waiting to start (queue_job's own rule for a job
+        of the same identity key), locked FOR SHARE: such a job sees the events committed before
+        it starts, for it cannot start before this transaction ends."""
         return SQL(
-            """SELECT id FROM queue_job WHERE identity_key = %s AND state IN ('pending', 'enqueued')
-               LIMIT 1 FOR SHARE""",
-            self._batch_identity_key(batch),
+            "SELECT id FROM queue_job WHERE identity_key = %s AND state IN %s LIMIT 1 FOR SHARE",
+            self._batch_identity_key(company_id, batch),
+            WAITING_JOB_STATES,
         )
 
     @api.model
-    def _ensure_batch_job(self, batch):
-        """Make sure a job of ``batch`` will run after this transaction: the waiting one, else a
+    def _ensure_batch_job(self, company_id, batch):
+        """Make sure a job of the batch will run after this transaction: the waiting one, else a
         new one. Either way, no stored event waits without a job, even across a crash."""
-        self.env.cr.execute(self._waiting_batch_job(batch), log_exceptions=False)
+        self.env.cr.execute(self._waiting_batch_job(company_id, batch), log_exceptions=False)
         if not self.env.cr.fetchone():
-            self._enqueue_batch_job(batch)
+            self._enqueue_batch_job(company_id, batch)
 
     @api.model
-    def _enqueue_batch_job(self, batch):
+    def _enqueue_batch_job(self, company_id, batch):
         self.with_delay(
             channel=JOB_CHANNEL,
-            identity_key=self._batch_identity_key(batch),
+            identity_key=self._batch_identity_key(company_id, batch),
             max_retries=JOB_MAX_RETRIES,
             description=_("Process new MCUBE events (batch %s)", batch),
-        )._process_batch(batch)
+        )._process_batch(company_id, batch)
 
     @api.model
-    def _process_batch(self, batch):
-        """Process the oldest new events of ``batch`` (up to BATCH_SIZE) in one transaction: all
-        together (grouped lookups, one lead creation, one note per lead), or, when one of them
-        fails, each on its own: a failed one is failed or retried alone (``_fail``); one hit by a
-        database conflict gets its own job, which queue_job retries with backoff. Only a broken
-        connection retries the whole batch. Events of one call are in the same batch, in the
-        order they arrived; a full batch enqueues the next one."""
+    def _process_batch(self, company_id, batch):
+        """Process the company's oldest new events of ``batch`` (up to BATCH_SIZE) in one
+        transaction: all together (grouped lookups, one lead creation, one note per lead), or,
+        when one fails, each alone: a failed one is failed or retried alone (``_fail``), one hit
+        by a database conflict gets its own job. Only a broken connection retries the batch.
+        A call's events are in one batch, in order; a full batch enqueues the next one."""
         self.env.cr.execute(
             SQL(
                 """SELECT id FROM mcube_event
-                    WHERE state = 'pending' AND batch = %s AND attempts = 0 AND auto_retries = 0
+                    WHERE state = 'pending' AND company_id = %s AND batch = %s AND attempts = 0 AND auto_retries = 0
                     ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED""",
+                company_id,
                 batch,
                 BATCH_SIZE,
             ),
@@ -272,15 +261,13 @@ class McubeEvent(models.Model):
         except TRANSIENT_ERRORS as error:
             raise RetryableJobError(str(error)) from error
         if len(events) == BATCH_SIZE:
-            self._ensure_batch_job(batch)
+            self._ensure_batch_job(company_id, batch)
 
     def _process(self):
-        """Turn the event into its call record. Idempotent: the event row is locked and a
-        done event is left alone, so a job requeued after a crash changes nothing twice.
-
-        A database error is retried by queue_job (RetryableJobError, with backoff), even
-        when it broke the connection: queue_job postpones the job with a new cursor. Any
-        other error, or a database error on the job's last try, is a failed run (_fail)."""
+        """Turn the event into its call record. Idempotent: the event row is locked and a done
+        event is left alone, so a job requeued after a crash changes nothing twice. A database
+        error is retried by queue_job (RetryableJobError, with backoff), even when it broke the
+        connection; any other error, or one on the job's last try, is a failed run (_fail)."""
         self.ensure_one()
         last_try = False
         try:
@@ -329,10 +316,9 @@ class McubeEvent(models.Model):
         return bool(job and job.max_retries and job.retry + 1 >= job.max_retries)
 
     def _fail(self, error):
-        """A failed run: enqueued again after a growing delay while automatic retries
-        remain, then failed, for an administrator to see. A payload that cannot be read
-        fails at once: reading it again gives the same error. When the connection is gone
-        this write fails too: the job then fails, and the lost-job cron takes over."""
+        """A failed run: enqueued again after a growing delay while automatic retries remain,
+        then failed, for an administrator to see; an unreadable payload fails at once. Without
+        a connection this write fails too: the job fails, and the lost-job cron takes over."""
         self.ensure_one()
         transient = isinstance(error, TRANSIENT_ERRORS)
         _logger.warning("MCUBE event %s failed: %s", self.id, error, exc_info=not transient)
@@ -357,10 +343,9 @@ class McubeEvent(models.Model):
         return f"{type(error).__name__}: {message}"
 
     def action_retry(self):
-        """Re-enqueue failed events (button and list action of the Failed events view).
-        Events are read-only, even for sales managers: the group is checked here and the
-        job runs as superuser like the webhook's. A payload that no longer gives the
-        event's call id (changed in the database) is refused, not processed."""
+        """Re-enqueue failed events (Failed events view). Events are read-only even for sales
+        managers: the group is checked here, the job runs as superuser like the webhook's. A
+        payload that no longer gives the event's call id (changed in the database) is refused."""
         if not (self.env.su or self.env.user.has_group("sales_team.group_sale_manager")):
             raise AccessError(_("Only sales managers can retry MCUBE events."))
         self.check_access_rule("read")
@@ -379,16 +364,18 @@ class McubeEvent(models.Model):
 
     @api.model
     def _cron_fail_lost_events(self):
-        """Safety net behind queue_job's own requeue of dead jobs: an event still pending
-        long after it arrived, with no live job, had its job fail, get cancelled or vanish.
-        Enqueue it again while automatic retries remain, else mark it failed so it shows
-        in Failed events with its Retry button."""
+        """Safety net behind queue_job's own requeue of dead jobs: an event still pending long
+        after it arrived, with no live job, had its job fail, get cancelled or vanish. Enqueue it
+        again while automatic retries remain, else fail it (Failed events, Retry button)."""
         candidates = self.search(
             [("state", "=", "pending"), ("received_at", "<", fields.Datetime.now() - LOST_JOB_DELAY)]
         )
         if not candidates:
             return
-        keys = {event: (event._job_identity_key(), self._batch_identity_key(event.batch)) for event in candidates}
+        keys = {
+            event: (event._job_identity_key(), self._batch_identity_key(event.company_id.id, event.batch))
+            for event in candidates
+        }
         live_keys = set(
             self.env["queue.job"]
             .sudo()

@@ -1,12 +1,137 @@
-from odoo import models
+from typing import NamedTuple
+
+from odoo import _, api, fields, models, tools
+from odoo.exceptions import ValidationError
+
+from odoo.addons.base.models.res_partner import _tz_get
+
+from ..const import DEFAULT_BATCH_JOBS, DEFAULT_TIMEZONE
+from ..tools.networks import parse_allowed_networks
+
+# A change of these changes which company the webhook serves, or how the webhook reads numbers.
+CACHED_FIELDS = {"mcube_webhook_token", "mcube_allowed_ips", "mcube_batch_jobs", "mcube_country_id", "country_id"}
+
+
+class McubeAccount(NamedTuple):
+    """What the webhook needs of the company whose MCUBE account sent a request."""
+
+    company_id: int
+    allowed_ips: str
+    batch_jobs: int
+    country_code: str
 
 
 class ResCompany(models.Model):
+    """MCUBE settings belong to the company whose MCUBE account they are: MCUBE posts each call
+    with its account's webhook token, which says the call's company. Two companies with two
+    accounts share one database without meeting."""
+
     _inherit = "res.company"
 
+    mcube_webhook_token = fields.Char(
+        "MCUBE Token",
+        copy=False,
+        groups="base.group_system",
+        help="MCUBE sends it with each call event: it says the event is this company's. "
+        "Without a token the webhook refuses this company's events.",
+    )
+    mcube_allowed_ips = fields.Char(
+        "MCUBE Allowed Addresses",
+        help="Comma separated IP addresses or networks (CIDR), e.g. 203.0.113.7, 198.51.100.0/24. Empty: any.",
+    )
+    mcube_default_user_id = fields.Many2one(
+        "res.users",
+        "MCUBE Default Salesperson",
+        domain="[('share', '=', False), ('company_ids', 'in', id)]",
+        help="For calls whose virtual number and agent phone match no user of the company.",
+    )
+    mcube_default_team_id = fields.Many2one(
+        "crm.team",
+        "MCUBE Default Sales Team",
+        domain="[('company_id', 'in', [id, False])]",
+        help="For the leads of calls nobody of the company is assigned to.",
+    )
+    mcube_country_id = fields.Many2one(
+        "res.country",
+        "MCUBE Country",
+        help="Country of numbers sent without a prefix. Empty: the company's country (India when it has none).",
+    )
+    mcube_timezone = fields.Selection(
+        _tz_get, "MCUBE Timezone", default=DEFAULT_TIMEZONE, help="MCUBE sends local times without an offset."
+    )
+    mcube_batch_jobs = fields.Integer(
+        "Parallel MCUBE Jobs",
+        default=DEFAULT_BATCH_JOBS,
+        help="How many jobs process the company's new MCUBE events at once; together, the companies' jobs share "
+        "the capacity of the job channel root.mcube (queue_job's channels option).",
+    )
+
+    _sql_constraints = [
+        ("mcube_webhook_token_unique", "UNIQUE(mcube_webhook_token)", "Each company needs its own MCUBE token."),
+    ]
+
+    @api.constrains("mcube_allowed_ips")
+    def _check_mcube_allowed_ips(self):
+        for company in self:
+            try:
+                parse_allowed_networks(company.mcube_allowed_ips)
+            except ValueError as error:
+                raise ValidationError(_("%s is not an IP address or network (CIDR).", error.args[0])) from error
+
+    @api.constrains("mcube_batch_jobs")
+    def _check_mcube_batch_jobs(self):
+        if any(not 1 <= company.mcube_batch_jobs <= 64 for company in self):
+            raise ValidationError(_("Run between 1 and 64 MCUBE jobs at once."))
+
+    @api.constrains("mcube_default_user_id", "mcube_default_team_id")
+    def _check_mcube_defaults(self):
+        """A default of another company would quietly never be used: refuse it."""
+        for company in self:
+            user, team = company.mcube_default_user_id, company.mcube_default_team_id
+            if user and (user.share or company not in user.company_ids):
+                raise ValidationError(_("%s cannot take %s's MCUBE calls.", user.name, company.name))
+            if team.company_id and team.company_id != company:
+                raise ValidationError(_("The sales team %s is not %s's.", team.name, company.name))
+
     def write(self, vals):
-        """The company's country may be the default country of MCUBE numbers, which is cached
-        (mcube.phone.mixin._mcube_default_dialing)."""
-        if "country_id" in vals:
-            self.env.registry.clear_cache()
-        return super().write(vals)
+        """A new MCUBE country changes the E.164 numbers of the company's leads and contacts that
+        have no country of their own: they are computed again, or calls stop matching them."""
+        countries = {company: company._mcube_country() for company in self}
+        if CACHED_FIELDS.intersection(vals):
+            self.env.registry.clear_cache()  # _mcube_accounts
+        result = super().write(vals)
+        changed = self.filtered(lambda company: company._mcube_country() != countries[company])
+        if changed:
+            self.env["mcube.phone.mixin"]._mcube_recompute_countryless(changed)
+        return result
+
+    def _mcube_country(self):
+        """The country of numbers MCUBE sends without a prefix: the setting, else the company's, else India."""
+        self.ensure_one()
+        return self.mcube_country_id or self.country_id or self.env.ref("base.in", raise_if_not_found=False)
+
+    @api.model
+    def _mcube_account(self, token):
+        """The McubeAccount of the company whose webhook token is ``token``, or None. Every token
+        is compared, in constant time."""
+        found = None
+        for company_token, account in self._mcube_accounts():
+            if token and tools.consteq(company_token.encode(), token.encode()):
+                found = account
+        return found
+
+    @api.model
+    @tools.ormcache()
+    def _mcube_accounts(self):
+        """(token, McubeAccount) of each company with a token: cached, since every webhook
+        request asks and these settings change rarely (writing them clears the cache)."""
+        companies = self.sudo().search([("mcube_webhook_token", "!=", False)])
+        return tuple(
+            (
+                company.mcube_webhook_token,
+                McubeAccount(
+                    company.id, company.mcube_allowed_ips or "", company.mcube_batch_jobs, company._mcube_country().code
+                ),
+            )
+            for company in companies
+        )

@@ -2,6 +2,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
 
+from odoo.addons.cold_call_phone.tools import phone
+
 MCUBE_NUMBER_FIELDS = {"mcube_virtual_number", "mcube_executive_number"}
 
 
@@ -42,17 +44,13 @@ class ResUsers(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._mcube_normalize_virtual_number(vals)
-        if any(vals.get("mcube_virtual_number") for vals in vals_list):
-            self.env.registry.clear_cache()  # the company of a DID's calls (mcube.call.record)
+            self._mcube_normalize_numbers(vals)
         return super().create(vals_list)
 
     def write(self, vals):
         """Sales managers cannot write users: they may still set the MCUBE numbers of
         internal users they can see, and nothing else (MCUBE Numbers list)."""
-        self._mcube_normalize_virtual_number(vals)
-        if "mcube_virtual_number" in vals:
-            self.env.registry.clear_cache()  # the company of a DID's calls (mcube.call.record)
+        self._mcube_normalize_numbers(vals)
         if vals and set(vals) <= MCUBE_NUMBER_FIELDS and self._mcube_sales_manager_sets_numbers():
             return super(ResUsers, self.sudo()).write(vals)
         return super().write(vals)
@@ -64,12 +62,14 @@ class ResUsers(models.Model):
         return not any(self.sudo().mapped("share"))
 
     @api.model
-    def _mcube_normalize_virtual_number(self, vals):
-        """Store the MCUBE numbers in the form the webhook compares with (E.164)."""
+    def _mcube_normalize_numbers(self, vals):
+        """Store the MCUBE numbers in the form the webhook compares with (E.164), read in the MCUBE
+        country of the current company."""
+        code = self.env.company._mcube_country().code
         for fname in MCUBE_NUMBER_FIELDS:
             number = vals.get(fname)
             if number:
-                normalized = self.env["mcube.phone.mixin"]._mcube_normalize_phone(number)
+                normalized = phone.e164(number, code)
                 if not normalized:
                     raise ValidationError(_("%s is not a phone number.", number))
                 vals[fname] = normalized

@@ -46,12 +46,17 @@ class McubeCase:
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        params = cls.env["ir.config_parameter"].sudo()
-        params.set_param("mcube_integration.webhook_token", TOKEN)
-        params.set_param("mcube_integration.country_id", cls.env.ref("base.in").id)
-        params.set_param("mcube_integration.timezone", "Asia/Kolkata")
-        for key in ("allowed_ips", "default_user_id", "default_team_id"):
-            params.set_param(f"mcube_integration.{key}", False)
+        cls.env.company.write(
+            {
+                "mcube_webhook_token": TOKEN,
+                "mcube_country_id": cls.env.ref("base.in").id,
+                "mcube_timezone": "Asia/Kolkata",
+                "mcube_allowed_ips": False,
+                "mcube_default_user_id": False,
+                "mcube_default_team_id": False,
+                "mcube_batch_jobs": 2,
+            }
+        )
         # Start from no MCUBE data (samples may have been posted to this database) and no
         # lead to match; demo data gives the sample DID to the demo user: the tests own it.
         cls.env["mcube.event"].search([]).unlink()
@@ -73,17 +78,23 @@ class McubeCase:
         cls.Event = cls.env["mcube.event"]
         cls.CallRecord = cls.env["mcube.call.record"]
 
-    def store(self, payload, content_type="application/json"):
-        """Store a delivery as the webhook does (JSON body); return (event, outcome)."""
-        return self.Event._ingest(parse(payload), json.dumps(payload), content_type, {}, "127.0.0.1")
+    def store(self, payload, content_type="application/json", token=TOKEN):
+        """Store a delivery as the webhook does (JSON body, the company of ``token``); return
+        (event, outcome)."""
+        account = self.env["res.company"]._mcube_account(token)
+        return self.Event._ingest(parse(payload), json.dumps(payload), content_type, {}, "127.0.0.1", account)
 
-    def ingest(self, payload, content_type="application/json"):
+    def ingest(self, payload, content_type="application/json", token=TOKEN):
         """Store a delivery as the webhook does and run its job; return the event."""
         with trap_jobs() as trap:
-            event, _outcome = self.store(payload, content_type)
+            event, _outcome = self.store(payload, content_type, token)
             trap.perform_enqueued_jobs()
         event.invalidate_recordset()
         return event
+
+    def batch_key(self, event):
+        """The identity key of the batch job of ``event``."""
+        return self.Event._batch_identity_key(event.company_id.id, event.batch)
 
     def record_of(self, call_id):
         return self.CallRecord.search([("call_id", "=", call_id)])

@@ -18,7 +18,7 @@ class TestBatch(McubeCase, TransactionCase):
 
     def setUp(self):
         super().setUp()
-        self.env["ir.config_parameter"].sudo().set_param("mcube_integration.batch_jobs", "1")
+        self.env.company.mcube_batch_jobs = 1
 
     def run_batch(self, *payloads):
         with trap_jobs() as trap:
@@ -34,7 +34,7 @@ class TestBatch(McubeCase, TransactionCase):
     def test_a_new_event_holds_the_waiting_job_until_it_is_committed(self):
         """The job cannot start, and miss the event, before the webhook's transaction ends."""
         first, _outcome = self.store(sample(START))
-        job = self.env["queue.job"].search([("identity_key", "=", f"mcube.event.batch:{first.batch}")])
+        job = self.env["queue.job"].search([("identity_key", "=", self.batch_key(first))])
         self.assertEqual(job.state, "pending")
 
         def locker():
@@ -45,7 +45,7 @@ class TestBatch(McubeCase, TransactionCase):
         second, outcome = self.store(sample(HANGUP))
         self.assertEqual(outcome, "accepted")
         self.assertNotEqual(locker(), "0", "locked FOR SHARE by the new event's transaction")
-        jobs = self.env["queue.job"].search([("identity_key", "=", f"mcube.event.batch:{second.batch}")])
+        jobs = self.env["queue.job"].search([("identity_key", "=", self.batch_key(second))])
         self.assertEqual(jobs, job, "the waiting job takes the new event: no second job")
 
     def test_a_batch_assigns_like_one_at_a_time(self):

@@ -106,15 +106,18 @@ class TestProcessing(McubeCase, TransactionCase):
             trap.assert_jobs_count(1)
             trap.assert_enqueued_job(
                 self.Event._process_batch,
-                args=(start.batch,),
-                properties={"channel": "root.mcube", "identity_key": f"mcube.event.batch:{start.batch}"},
+                args=(start.company_id.id, start.batch),
+                properties={
+                    "channel": "root.mcube",
+                    "identity_key": self.batch_key(start),
+                },
             )
             trap.perform_enqueued_jobs()
         self.assertEqual((start.state, hangup.state), ("done", "done"))
         self.assertEqual(self.env.ref("mcube_integration.queue_job_channel_mcube").complete_name, "root.mcube")
 
     def test_calls_spread_over_the_batch_jobs(self):
-        self.env["ir.config_parameter"].sudo().set_param("mcube_integration.batch_jobs", "3")
+        self.env.company.mcube_batch_jobs = 3
         with trap_jobs() as trap:
             events = [self.store({"callid": f"S-{i}"})[0] for i in range(30)]
             self.assertEqual(sorted({event.batch for event in events}), [0, 1, 2])
@@ -158,7 +161,7 @@ class TestProcessing(McubeCase, TransactionCase):
         self.assertEqual(self.record_of("X-1").user_id, self.salesman_other)
 
     def test_assignment_by_default_salesperson(self):
-        self.env["ir.config_parameter"].sudo().set_param("mcube_integration.default_user_id", self.salesman_other.id)
+        self.env.company.mcube_default_user_id = self.salesman_other
         self.ingest(sample(HANGUP, callid="D-1", clicktocalldid="8000000000", emp_phone="", callto="9822222222"))
         record = self.record_of("D-1")
         self.assertEqual(record.user_id, self.salesman_other)
@@ -166,7 +169,7 @@ class TestProcessing(McubeCase, TransactionCase):
 
     def test_default_team_when_no_salesperson(self):
         team = self.env["crm.team"].create({"name": "MCUBE inbound"})
-        self.env["ir.config_parameter"].sudo().set_param("mcube_integration.default_team_id", team.id)
+        self.env.company.mcube_default_team_id = team
         self.ingest(sample(HANGUP, callid="T-1", clicktocalldid="", emp_phone="", callto="9822222223"))
         lead = self.record_of("T-1").lead_id
         self.assertEqual(lead.team_id, team)
@@ -251,12 +254,17 @@ class TestProcessing(McubeCase, TransactionCase):
         self.assertEqual(self.CallRecord.search(ast.literal_eval(domain)), self.record_of("MC-20251113-000123"))
 
     def test_local_time_to_utc(self):
-        self.assertEqual(self.CallRecord._to_utc(datetime(2025, 11, 13, 14, 30, 5)), datetime(2025, 11, 13, 9, 0, 5))
-        self.env["ir.config_parameter"].sudo().set_param("mcube_integration.timezone", "Europe/Brussels")
-        self.assertEqual(self.CallRecord._to_utc(datetime(2025, 11, 13, 14, 30, 5)), datetime(2025, 11, 13, 13, 30, 5))
+        company = self.env.company
+        self.assertEqual(
+            self.CallRecord._to_utc(datetime(2025, 11, 13, 14, 30, 5), company), datetime(2025, 11, 13, 9, 0, 5)
+        )
+        company.mcube_timezone = "Europe/Brussels"
+        self.assertEqual(
+            self.CallRecord._to_utc(datetime(2025, 11, 13, 14, 30, 5), company), datetime(2025, 11, 13, 13, 30, 5)
+        )
         aware = datetime.fromisoformat("2025-11-13T14:30:05+05:30")
-        self.assertEqual(self.CallRecord._to_utc(aware), datetime(2025, 11, 13, 9, 0, 5))
-        self.assertFalse(self.CallRecord._to_utc(None))
+        self.assertEqual(self.CallRecord._to_utc(aware, company), datetime(2025, 11, 13, 9, 0, 5))
+        self.assertFalse(self.CallRecord._to_utc(None, company))
 
     def test_titlecase_sample(self):
         self.ingest(sample("titlecase_shape"))

@@ -184,7 +184,7 @@ class TestRecovery(McubeCase, TransactionCase):
     def test_pending_event_with_a_live_job_is_left_alone(self):
         stale, _outcome = self.store({"callid": "L-4"})
         self.age(stale)
-        job = self.env["queue.job"].search([("identity_key", "=", f"mcube.event.batch:{stale.batch}")])
+        job = self.env["queue.job"].search([("identity_key", "=", self.batch_key(stale))])
         self.assertEqual(job.state, "pending")
         self.assertEqual(job.channel, "root.mcube")
         self.Event._cron_fail_lost_events()
@@ -195,7 +195,7 @@ class TestRecovery(McubeCase, TransactionCase):
         """Outside a trap: the next run is a pending job with an eta, which the lost-job
         cron counts as live."""
         event, _outcome = self.store(sample(HANGUP))
-        first = self.env["queue.job"].search([("identity_key", "=", f"mcube.event.batch:{event.batch}")])
+        first = self.env["queue.job"].search([("identity_key", "=", self.batch_key(event))])
         job = Job.load(self.env, first.uuid)
         job.set_started()  # as queue_job's runner does: a started job is not an identity match
         job.store()

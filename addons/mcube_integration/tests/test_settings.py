@@ -8,10 +8,7 @@ from .common import TOKEN, McubeCase, sample
 
 @tagged("post_install", "-at_install")
 class TestSettings(McubeCase, TransactionCase):
-    def param(self, key):
-        return self.env["ir.config_parameter"].sudo().get_param(f"mcube_integration.{key}")
-
-    def test_settings_are_stored_as_namespaced_parameters(self):
+    def test_settings_are_the_companys(self):
         team = self.env["crm.team"].create({"name": "Phones"})
         settings = self.env["res.config.settings"].create(
             {
@@ -23,28 +20,31 @@ class TestSettings(McubeCase, TransactionCase):
             }
         )
         settings.execute()
-        self.assertEqual(self.param("allowed_ips"), "203.0.113.7, 198.51.100.0/24")
-        self.assertEqual(self.param("default_user_id"), str(self.salesman_other.id))
-        self.assertEqual(self.param("default_team_id"), str(team.id))
-        self.assertEqual(self.param("timezone"), "Asia/Calcutta")
-        self.assertEqual(self.param("webhook_token"), TOKEN)
+        company = self.env.company
+        self.assertEqual(company.mcube_allowed_ips, "203.0.113.7, 198.51.100.0/24")
+        self.assertEqual(company.mcube_default_user_id, self.salesman_other)
+        self.assertEqual(company.mcube_default_team_id, team)
+        self.assertEqual(company.mcube_timezone, "Asia/Calcutta")
+        self.assertEqual(company.mcube_webhook_token, TOKEN)
         reloaded = self.env["res.config.settings"].create({})
         self.assertEqual(reloaded.mcube_default_user_id, self.salesman_other)
         self.assertEqual(reloaded.mcube_webhook_token, TOKEN)
 
     def test_timezone_defaults_to_india(self):
-        self.env["ir.config_parameter"].sudo().set_param("mcube_integration.timezone", False)
-        self.assertEqual(self.env["res.config.settings"].create({}).mcube_timezone, "Asia/Kolkata")
+        company = self.env["res.company"].create({"name": "MCUBE new company"})
+        self.assertEqual(company.mcube_timezone, "Asia/Kolkata")
+        settings = self.env["res.config.settings"].with_company(company).create({})
+        self.assertEqual(settings.mcube_timezone, "Asia/Kolkata")
 
     def test_generate_token(self):
         settings = self.env["res.config.settings"].create({})
         action = settings.action_mcube_generate_token()
-        token = self.param("webhook_token")
+        token = self.env.company.mcube_webhook_token
         self.assertNotEqual(token, TOKEN)
         self.assertRegex(token, r"^[A-Za-z0-9_-]{40,}$")
         self.assertEqual(action["tag"], "reload")
         self.env["res.config.settings"].create({}).action_mcube_generate_token()
-        self.assertNotEqual(self.param("webhook_token"), token)
+        self.assertNotEqual(self.env.company.mcube_webhook_token, token)
 
     def test_webhook_url_to_copy(self):
         self.env["ir.config_parameter"].sudo().set_param("web.base.url", "https://crm.example.com/")

@@ -30,12 +30,11 @@ class TestValues(McubeCase, TransactionCase):
         self.assertTrue(record.lead_id)
 
     def test_extreme_years_in_range_convert_in_any_timezone(self):
-        params = self.env["ir.config_parameter"].sudo()
         for tz_name, start, utc in (
             ("America/New_York", "9998-12-31 23:00:00", datetime(9999, 1, 1, 4, 0)),
             ("Asia/Tokyo", "1900-01-01 00:00:00", datetime(1899, 12, 31, 14, 41)),  # local mean time
         ):
-            params.set_param("mcube_integration.timezone", tz_name)
+            self.env.company.mcube_timezone = tz_name
             event = self.ingest({"callid": f"TZ-{tz_name}", "starttime": start})
             self.assertEqual(event.state, "done", event.last_error)
             self.assertFalse(event.warnings)

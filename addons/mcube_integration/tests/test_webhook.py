@@ -62,7 +62,7 @@ class TestWebhook(McubeCase, HttpCase):
         headers = json.loads(event.headers)
         self.assertEqual(headers["User-Agent"], "MCUBE/1.0")
         self.assertNotIn(TOKEN, event.headers)
-        job = self.env["queue.job"].search([("identity_key", "=", f"mcube.event.batch:{event.batch}")])
+        job = self.env["queue.job"].search([("identity_key", "=", self.batch_key(event))])
         self.assertEqual((job.state, job.channel, job.method_name), ("pending", "root.mcube", "_process_batch"))
         self.assertEqual(job.name, f"Process new MCUBE events (batch {event.batch})")
 
@@ -122,7 +122,7 @@ class TestWebhook(McubeCase, HttpCase):
         event = self.env["mcube.event"].browse(response.json()["event_id"])
         self.assertEqual(event.payload, urlencode(form))
         self.assertEqual(event.content_type, "application/x-www-form-urlencoded")
-        job = self.env["queue.job"].search([("identity_key", "=", f"mcube.event.batch:{event.batch}")])
+        job = self.env["queue.job"].search([("identity_key", "=", self.batch_key(event))])
         Job.load(self.env, job.uuid).perform()
         record = self.record_of("MC-20251113-000987")
         self.assertEqual(
@@ -159,22 +159,21 @@ class TestWebhook(McubeCase, HttpCase):
         self.assert_refused(self.post(sample("inbound_call_start"), token="wrong"), 401, "token")
         self.assert_refused(self.post(sample("inbound_call_start"), token=None, query="?token=wrong"), 401, "token")
         self.assert_refused(self.post(sample("inbound_call_start"), token=TOKEN + "x"), 401, "token")
-        self.env["ir.config_parameter"].sudo().set_param("mcube_integration.webhook_token", False)
+        self.env.company.mcube_webhook_token = False
         self.assert_refused(self.post(sample("inbound_call_start")), 401, "token")
         self.assert_refused(self.post(sample("inbound_call_start"), token=None, query="?token="), 401, "token")
         self.assertEqual(self.state(), before)
 
     def test_403_outside_the_ip_allow_list(self):
-        params = self.env["ir.config_parameter"].sudo()
         before = self.state()
-        params.set_param("mcube_integration.allowed_ips", "10.0.0.0/8, 192.0.2.1")
+        self.env.company.mcube_allowed_ips = "10.0.0.0/8, 192.0.2.1"
         self.assert_refused(self.post(sample("inbound_call_start")), 403, "address")
         self.assertEqual(self.state(), before)
-        params.set_param("mcube_integration.allowed_ips", "10.0.0.0/8, 127.0.0.1")
+        self.env.company.mcube_allowed_ips = "10.0.0.0/8, 127.0.0.1"
         self.assertEqual(self.post(sample("inbound_call_start")).status_code, 202)
 
     def test_ip_allow_list_uses_the_proxy_address_only_in_proxy_mode(self):
-        self.env["ir.config_parameter"].sudo().set_param("mcube_integration.allowed_ips", "203.0.113.0/24")
+        self.env.company.mcube_allowed_ips = "203.0.113.0/24"
         forwarded = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Host": "odoo.example.com"}
         self.assert_refused(self.post(sample("inbound_call_start"), headers=forwarded), 403, "address")
         with patch.dict(config.options, proxy_mode=True):

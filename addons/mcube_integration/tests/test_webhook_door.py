@@ -26,7 +26,7 @@ class TestWebhookDoor(McubeCase, HttpCase):
         return self.url_open(f"{WEBHOOK}{query}", data=body, headers=all_headers)
 
     def run_jobs(self, *events):
-        keys = {f"mcube.event.batch:{event.batch}" for event in events}
+        keys = {self.batch_key(event) for event in events}
         for job in self.env["queue.job"].search([("identity_key", "in", sorted(keys)), ("state", "=", "pending")]):
             Job.load(self.env, job.uuid).perform()
         self.env.invalidate_all()

@@ -5,6 +5,8 @@ from typing import NamedTuple
 
 from werkzeug.exceptions import HTTPException
 
+from odoo import release
+
 READ_BLOCK = 16 * 1024
 
 
@@ -35,3 +37,14 @@ def read_body(stream, content_length, limit):
     except (OSError, HTTPException):
         return Body(b"", unreadable=True)
     return Body(b"".join(chunks), too_large=size > limit)
+
+
+def werkzeug_request(httprequest):
+    """The werkzeug request that Odoo's ``HTTPRequest`` wraps, whose stream and cached data Odoo
+    does not expose (Odoo itself reaches it by this private attribute). Written for Odoo 17.0:
+    another version, or one without that attribute, fails here at once rather than reading
+    bodies wrong."""
+    wrapped = getattr(httprequest, "_HTTPRequest__wrapped", None)
+    if release.version_info[:2] != (17, 0) or wrapped is None:
+        raise RuntimeError(f"The MCUBE webhook reads request bodies as Odoo 17.0 does, not as {release.version} does.")
+    return wrapped

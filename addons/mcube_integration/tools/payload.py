@@ -19,6 +19,8 @@ from urllib.parse import parse_qsl, urlsplit
 from odoo import _lt
 from odoo.exceptions import ValidationError
 
+from odoo.addons.cold_call_phone.tools import phone
+
 JSON_MIMETYPES = ("application/json", "text/json")
 FORM_MIMETYPE = "application/x-www-form-urlencoded"
 
@@ -237,11 +239,12 @@ def storage_problem(key, text, max_length):
 
 
 def resolve_titlecase_numbers(fields_, direction):
-    """TitleCase payloads give source/destination; the side equal to the DID is ours."""
+    """TitleCase payloads give source/destination; the side equal to the DID is ours. MCUBE's
+    numbers are Indian: they are compared in MCUBE's own form."""
     source = fields_.get("sourcenumber", "")
     destination = fields_.get("destinationnumber", "")
-    did = digits_of(fields_.get("clicktocalldid", ""))[-10:]
-    if did and digits_of(source)[-10:] == did:
+    did = mcube_form(fields_.get("clicktocalldid", ""))
+    if did and mcube_form(source) == did:
         return direction or "outbound", destination
     if direction == "outbound":
         return direction, destination
@@ -308,5 +311,6 @@ def normalize_status(raw):
     return STATUS_EXACT.get(key, False)
 
 
-def digits_of(value):
-    return re.sub(r"\D", "", value or "")
+def mcube_form(number):
+    """MCUBE's 10-digit form of a number MCUBE sent, None when it is not an Indian number."""
+    return phone.mcube_number(phone.e164(number, "IN"))

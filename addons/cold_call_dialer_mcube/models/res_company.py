@@ -1,0 +1,36 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+from odoo.addons.mcube_integration.tools.payload import is_web_url
+
+from ..const import DEFAULT_ENDPOINT
+
+
+class ResCompany(models.Model):
+    """The company's MCUBE account places its reps' Dialer calls (click-to-call)."""
+
+    _inherit = "res.company"
+
+    mcube_click_to_call_url = fields.Char(
+        "MCUBE Click-to-Call URL",
+        default=DEFAULT_ENDPOINT,
+        help="The MCUBE API address the Dialer's calls are requested from.",
+    )
+    mcube_api_token = fields.Char(
+        "MCUBE Account Token",
+        copy=False,
+        groups="base.group_system",
+        help="The token of the company's MCUBE account (HTTP_AUTHORIZATION). Without it, the Dialer dials with "
+        "the phone.",
+    )
+    mcube_send_webhook_url = fields.Boolean(
+        "Send the Webhook URL With Each Call",
+        help="Off: MCUBE posts the call's events to the URL configured in the MCUBE account. "
+        "On: each call request gives MCUBE this database's webhook URL, with the company's token.",
+    )
+
+    @api.constrains("mcube_click_to_call_url")
+    def _check_mcube_click_to_call_url(self):
+        for company in self:
+            if company.mcube_click_to_call_url and not is_web_url(company.mcube_click_to_call_url.strip()):
+                raise ValidationError(_("The MCUBE click-to-call URL must be an http(s) address."))
