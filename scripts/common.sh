@@ -12,7 +12,7 @@ DB_HOST=${DB_HOST:-localhost}
 DB_PORT=${DB_PORT:-5432}
 DB_USER=${DB_USER:-odoo}
 DB_PASSWORD=${DB_PASSWORD:-odoo}
-MODULES=cold_call_dialer,mcube_integration,cold_call_dialer_mcube
+MODULES=cold_call_phone,cold_call_dialer,mcube_integration,cold_call_dialer_mcube
 export PGHOST=$DB_HOST PGPORT=$DB_PORT PGUSER=$DB_USER PGPASSWORD=$DB_PASSWORD
 
 die() { echo "error: $*" >&2; exit 1; }

@@ -7,15 +7,22 @@ import requests
 import websocket
 
 
-def test_both_modules_are_installed(odoo_server):
+def test_the_suite_is_installed(odoo_server):
     rpc = odoo_server.session()
     modules = rpc.call(
         "ir.module.module",
         "search_read",
-        [("name", "in", ["cold_call_dialer", "mcube_integration", "cold_call_dialer_mcube", "queue_job"])],
+        [
+            (
+                "name",
+                "in",
+                ["cold_call_phone", "cold_call_dialer", "mcube_integration", "cold_call_dialer_mcube", "queue_job"],
+            )
+        ],
         ["name", "state"],
     )
     assert {m["name"]: m["state"] for m in modules} == {
+        "cold_call_phone": "installed",
         "cold_call_dialer": "installed",
         "mcube_integration": "installed",
         "cold_call_dialer_mcube": "installed",

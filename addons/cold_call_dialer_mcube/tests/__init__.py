@@ -6,3 +6,4 @@ from . import test_log_call
 from . import test_outcomes
 from . import test_place_call
 from . import test_ui
+from . import test_phone_path

@@ -30,9 +30,11 @@ class McubeCallRecord(models.Model):
     lead_id = fields.Many2one("crm.lead", index=True, readonly=True, ondelete="set null")
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True, ondelete="set null")
     user_id = fields.Many2one("res.users", string="Salesperson", index=True, readonly=True, ondelete="set null")
-    phone_number = fields.Char(index=True, readonly=True, help="The customer's number, in E.164 when it is one.")
-    virtual_number = fields.Char(readonly=True, help="The MCUBE DID the call went through (clicktocalldid).")
-    agent_phone = fields.Char(readonly=True)
+    phone_number = fields.Char(
+        index=True, readonly=True, help="The customer's number in E.164; empty when MCUBE sent none (Anonymous)."
+    )
+    virtual_number = fields.Char(readonly=True, help="The MCUBE DID the call went through (clicktocalldid), in E.164.")
+    agent_phone = fields.Char(readonly=True, help="The agent's phone (emp_phone), in E.164.")
     agent_name = fields.Char(readonly=True)
     group_name = fields.Char(string="Group", readonly=True)
     direction = fields.Selection([("inbound", "Inbound"), ("outbound", "Outbound")], readonly=True)
@@ -98,7 +100,7 @@ class McubeCallRecord(models.Model):
         company = event.company_id
         code = company._mcube_country().code
         numbers = {
-            fname: phone.e164(data[key], code) or data[key]
+            fname: phone.e164(data[key], code)
             for fname, key in (
                 ("phone_number", "customer_number"),
                 ("virtual_number", "virtual_number"),
@@ -204,7 +206,7 @@ class McubeCallRecord(models.Model):
                 record._assign_found(agent, default_user, default_team, leads)
 
     def _lead_missing(self):
-        return not self.lead_id and (self.phone_number or "").startswith("+")
+        return not self.lead_id and bool(self.phone_number)
 
     def _assign_found(self, agent, default_user, default_team, leads):
         self.ensure_one()

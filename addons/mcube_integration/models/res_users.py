@@ -80,7 +80,7 @@ class ResUsers(models.Model):
         internal user of the company owning the DID, else the one whose executive number,
         then phone, then mobile is the agent phone. One query for all of them."""
         dids = {did for did, _agent in pairs if did}
-        agents = {agent for _did, agent in pairs if agent and agent.startswith("+")}
+        agents = {agent for _did, agent in pairs if agent}
         terms = [[("mcube_virtual_number", "in", list(dids))]] if dids else []
         if agents:
             terms += [
