@@ -51,7 +51,7 @@ def generate_contacts(env, count, seed):
     existing = cr.fetchone()[0]
     if existing >= count:
         return existing
-    env["ir.model.fields.selection"]._cold_call_create_status_field()
+    env["cold.call.outcome"]._create_status_field()
     status_field = env["ir.model.fields"]._get("res.partner", "x_cold_call_status")
     values = status_field.selection_ids.mapped("value")
     status_column = ", x_cold_call_status" if status_field else ""
@@ -192,13 +192,12 @@ def generate_call_logs(env, count, seed):
     cr.execute("SELECT setseed(%s)", [(seed % 1000) / 1000 - 0.5])
     cr.execute(
         """
-        INSERT INTO cold_call_log (call_date, user_id, partner_id, filter_id, list_name, status_value,
-                                   status_label, duration, connected, connect_rate, follow_up_scheduled,
+        INSERT INTO cold_call_log (call_date, user_id, partner_id, filter_id, list_name, outcome_id,
+                                   duration, connected, connect_rate, follow_up_scheduled,
                                    opportunity_id, opportunity_created, company_id,
                                    create_date, write_date, create_uid, write_uid)
         SELECT c.call_date, c.rep, c.contact, c.filter_id, COALESCE(c.filter_name, 'Never called'),
-               CASE WHEN c.connected THEN 'interested' ELSE 'no_answer' END,
-               CASE WHEN c.connected THEN 'Connected - Interested' ELSE 'No Answer - No Voicemail' END,
+               CASE WHEN c.connected THEN %(interested)s ELSE %(no_answer)s END,
                CASE WHEN c.connected THEN 30 + floor(random() * 300)::int ELSE 0 END,
                c.connected, CASE WHEN c.connected THEN 100 ELSE 0 END, false,
                c.opportunity, c.opportunity IS NOT NULL AND random() < 0.5, %(company)s,
@@ -217,6 +216,8 @@ def generate_call_logs(env, count, seed):
         """,
         {
             "company": env.company.id,
+            "interested": env.ref("cold_call_dialer.cold_call_outcome_interested").id,
+            "no_answer": env.ref("cold_call_dialer.cold_call_outcome_no_answer").id,
             "days": CALL_LOG_DAYS,
             "reps": reps,
             "first": first_contact,

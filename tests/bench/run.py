@@ -27,7 +27,7 @@ from loadgen import build_request, run_closed, run_load  # noqa: E402
 from mcube import configure_token, event  # noqa: E402
 from odoo_server import OdooServer, odoo_options  # noqa: E402
 
-MODULES = "cold_call_dialer,mcube_integration,cold_call_dialer_mcube"
+MODULES = "cold_call_phone,cold_call_dialer,mcube_integration,cold_call_dialer_mcube"
 REP_LOGIN = "bench-rep-1"
 BIG_FILTER = "Bench: Mumbai (~50%)"
 WEBHOOK_RATES = (25, 50, 100)

@@ -8,13 +8,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tools.misc import get_lang
 
 from ..const import DASHBOARD_MAX_DAYS, DASHBOARD_PERIODS, FIGURES_NOTIFICATION, MANAGERS_CHANNEL
-
-FIGURES = ("calls", "connected", "talk_time", "meetings", "opportunities", "interested")
-
-
-def connect_rate(figures):
-    """The connected calls among ``figures``' calls, in percent."""
-    return round(100.0 * figures["connected"] / figures["calls"], 1) if figures["calls"] else 0.0
+from .cold_call_log import FIGURES, connect_rate
 
 
 class ColdCallDashboard(models.AbstractModel):
@@ -60,44 +54,6 @@ class ColdCallDashboard(models.AbstractModel):
         data.update(self._lists(domain))
         data.update(self._section_figures(start, end, reps))
         return data
-
-    @api.model
-    def _figures(self, domain, groupby=()):
-        """The figures of the calls in ``domain``, per ``groupby`` key (a tuple of group values,
-        ``()`` without groupby): calls, connected calls, connect rate (%), talk time (s), meetings
-        booked, opportunities created, and calls that created or added to an opportunity
-        (``interested``, the funnel's step after connected). The dashboard and the Dialer's tally
-        both read them here, so that they agree; one query, whatever the number of groups."""
-        groups = self.env["cold.call.log"]._read_group(
-            domain,
-            [*groupby, "connected", "opportunity_created"],
-            ["__count", "duration:sum", "calendar_event_id:count", "opportunity_id:count"],
-        )
-        figures = {}
-        for *key, connected, created, count, talk_time, meetings, interested in groups:
-            entry = figures.setdefault(tuple(key), dict.fromkeys(FIGURES, 0))
-            entry["calls"] += count
-            entry["connected"] += count if connected else 0
-            entry["talk_time"] += talk_time
-            entry["meetings"] += meetings
-            entry["interested"] += interested
-            entry["opportunities"] += count if created else 0
-        for entry in figures.values():
-            entry["connect_rate"] = connect_rate(entry)
-        return figures
-
-    @api.model
-    def _tally(self):
-        """The current user's figures of today (in their time zone) for the Dialer's tally, with
-        the mix of outcomes."""
-        start = self._period_bounds("today")[0]
-        domain = [("user_id", "=", self.env.uid), ("call_date", ">=", start)]
-        by_outcome = self._figures(domain, groupby=["outcome_id"])
-        tally = {figure: sum(figures[figure] for figures in by_outcome.values()) for figure in FIGURES}
-        tally["connect_rate"] = connect_rate(tally)
-        outcomes = [[outcome.name, figures["calls"]] for (outcome,), figures in by_outcome.items() if outcome]
-        tally["outcomes"] = sorted(outcomes, key=lambda o: (-o[1], o[0]))
-        return tally
 
     @api.model
     def _section_figures(self, start, end, users):
@@ -164,7 +120,7 @@ class ColdCallDashboard(models.AbstractModel):
     @api.model
     def _leaderboard(self, domain):
         """Per rep: the figures of their calls, most calls first."""
-        figures = self._figures(domain, ["user_id"])
+        figures = self.env["cold.call.log"]._figures(domain, ["user_id"])
         rows = [{"user_id": user.id, "name": user.name, **values} for (user,), values in figures.items()]
         return sorted(rows, key=lambda row: (-row["calls"], row["name"]))
 
@@ -195,7 +151,7 @@ class ColdCallDashboard(models.AbstractModel):
         searches are grouped by the list name they were made from."""
         Log = self.env["cold.call.log"]
         groupby = ["filter_id", "list_name"]
-        figures = self._figures(domain, groupby)
+        figures = self.env["cold.call.log"]._figures(domain, groupby)
         contacts = {
             (ir_filter.id, name): count
             for ir_filter, name, count in Log._read_group(domain, groupby, ["partner_id:count_distinct"])

@@ -62,7 +62,7 @@ class ColdCallDialer(models.AbstractModel):
             "default_page_size": DEFAULT_PAGE_SIZE,
             "hold_minutes": self.env["cold.call.hold"]._hold_minutes(),
             "mail_templates": [{"id": t.id, "name": t.name} for t in self.env["cold.call.log"]._mail_templates()],
-            "tally": self.env["cold.call.dashboard"]._tally(),
+            "tally": self.env["cold.call.log"]._tally(),
         }
 
     @api.model
@@ -215,7 +215,7 @@ class ColdCallDialer(models.AbstractModel):
             "meeting_id": log.calendar_event_id.id,
             "next": next_card,
             "skipped": skipped,
-            "tally": self.env["cold.call.dashboard"]._tally(),
+            "tally": self.env["cold.call.log"]._tally(),
         }
 
     @api.model
@@ -247,8 +247,7 @@ class ColdCallDialer(models.AbstractModel):
     @api.model
     def _open_first(self, partner_ids, outcomes, include_waiting=False):
         """(card, skipped) of the first of ``partner_ids`` free to call, held for the rep."""
-        callable_domain = self.env["cold.call.list"]._callable_domain(outcomes)
-        partner, skipped = self.env["cold.call.hold"]._open_first(partner_ids, callable_domain, include_waiting)
+        partner, skipped = self.env["cold.call.list"]._open_first(partner_ids, outcomes, include_waiting)
         return (self._card(partner, outcomes) if partner else False), skipped
 
     @api.model

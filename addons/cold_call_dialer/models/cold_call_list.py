@@ -334,3 +334,37 @@ class ColdCallList(models.AbstractModel):
             "skipped_no_phone": skipped,
             "waiting": waiting,
         }
+
+    @api.model
+    def _open_first(self, partner_ids, outcomes, include_waiting=False):
+        """Hold and return the first of ``partner_ids`` (a page's, in order) still callable and
+        free (empty when none), and those passed over as ``{"id", "reason": "unavailable" |
+        "waiting" | "held", "held_by"}``. A contact still waiting after its last call is only
+        opened with ``include_waiting``."""
+        Partner = self.env["res.partner"]
+        Holds = self.env["cold.call.hold"]
+        if not partner_ids:
+            return Partner, []
+        domain = expression.AND([[("id", "in", partner_ids)], self._callable_domain(outcomes)])
+        now = fields.Datetime.now()
+        callable_partners = Partner.search_fetch(domain, ["cold_call_next_at"])
+        callable_ids = set(callable_partners.ids)
+        ready_ids = {
+            partner.id
+            for partner in callable_partners
+            if include_waiting or not partner.cold_call_next_at or partner.cold_call_next_at <= now
+        }
+        holds = Holds._active_by_partner(partner_ids)
+        skipped = []
+        for partner_id in partner_ids:
+            if partner_id not in ready_ids:
+                reason = "waiting" if partner_id in callable_ids else "unavailable"
+                skipped.append({"id": partner_id, "reason": reason, "held_by": False})
+                continue
+            hold = holds.get(partner_id)
+            if (hold and hold.user_id.id != self.env.uid) or not Holds._acquire(partner_id):
+                holder = hold or Holds._active_by_partner([partner_id]).get(partner_id)
+                skipped.append({"id": partner_id, "reason": "held", "held_by": holder.user_id.name if holder else ""})
+                continue
+            return Partner.browse(partner_id), skipped
+        return Partner, skipped

@@ -8,6 +8,13 @@ from odoo.tools import format_datetime
 
 from ..const import MEETING_MINUTES, STATUS_FIELD
 
+FIGURES = ("calls", "connected", "talk_time", "meetings", "opportunities", "interested")
+
+
+def connect_rate(figures):
+    """The connected calls among ``figures``' calls, in percent."""
+    return round(100.0 * figures["connected"] / figures["calls"], 1) if figures["calls"] else 0.0
+
 
 class ColdCallLog(models.Model):
     """One call made from the Dialer: the numbers behind the reports, and the save of a call.
@@ -88,6 +95,48 @@ class ColdCallLog(models.Model):
         logs = super().create(vals_list)
         self.env["cold.call.dashboard"]._notify_figures_changed(logs.company_id)
         return logs
+
+    # ------------------------------------------------------------------
+    # Figures
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _figures(self, domain, groupby=()):
+        """The figures of the calls in ``domain``, per ``groupby`` key (a tuple of group values,
+        ``()`` without groupby): calls, connected calls, connect rate (%), talk time (s), meetings
+        booked, opportunities created, and calls that created or added to an opportunity
+        (``interested``, the funnel's step after connected). The dashboard and the Dialer's tally
+        both read them here, so that they agree; one query, whatever the number of groups."""
+        groups = self._read_group(
+            domain,
+            [*groupby, "connected", "opportunity_created"],
+            ["__count", "duration:sum", "calendar_event_id:count", "opportunity_id:count"],
+        )
+        figures = {}
+        for *key, connected, created, count, talk_time, meetings, interested in groups:
+            entry = figures.setdefault(tuple(key), dict.fromkeys(FIGURES, 0))
+            entry["calls"] += count
+            entry["connected"] += count if connected else 0
+            entry["talk_time"] += talk_time
+            entry["meetings"] += meetings
+            entry["interested"] += interested
+            entry["opportunities"] += count if created else 0
+        for entry in figures.values():
+            entry["connect_rate"] = connect_rate(entry)
+        return figures
+
+    @api.model
+    def _tally(self):
+        """The current user's figures of today (in their time zone) for the Dialer's tally, with
+        the mix of outcomes."""
+        start = self.env["cold.call.dashboard"]._period_bounds("today")[0]
+        domain = [("user_id", "=", self.env.uid), ("call_date", ">=", start)]
+        by_outcome = self._figures(domain, groupby=["outcome_id"])
+        tally = {figure: sum(figures[figure] for figures in by_outcome.values()) for figure in FIGURES}
+        tally["connect_rate"] = connect_rate(tally)
+        outcomes = [[outcome.name, figures["calls"]] for (outcome,), figures in by_outcome.items() if outcome]
+        tally["outcomes"] = sorted(outcomes, key=lambda o: (-o[1], o[0]))
+        return tally
 
     # ------------------------------------------------------------------
     # Saving a call

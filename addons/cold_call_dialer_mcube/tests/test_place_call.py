@@ -1,5 +1,6 @@
 from unittest.mock import patch
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, tagged
 from odoo.tests.common import new_test_user
@@ -85,6 +86,40 @@ class TestPlaceCall(BridgeFixturesMixin, TransactionCase):
         self.place_call()
         base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url").rstrip("/")
         self.assertEqual(self.fake.last_request["refurl"], f"{base_url}/mcube/webhook?token={WEBHOOK_TOKEN}")
+
+    def test_each_company_calls_through_its_own_account(self):
+        """Two companies, two MCUBE accounts: a rep's calls go through their company's account,
+        with its webhook token, and their attempts stay in it."""
+        company_b = self.env["res.company"].create(
+            {
+                "name": "Dialer B",
+                "country_id": self.india.id,
+                "mcube_webhook_token": "webhook-token-of-b",
+                "mcube_api_token": "api-token-of-b",
+                "mcube_click_to_call_url": self.fake.url,
+                "mcube_send_webhook_url": True,
+            }
+        )
+        rep_b = new_test_user(
+            self.env,
+            login="dialer_rep_b",
+            groups="base.group_user,base.group_partner_manager,cold_call_dialer.group_cold_call_user",
+            company_id=company_b.id,
+            company_ids=[Command.set(company_b.ids)],
+        )
+        rep_b.mcube_executive_number = "+919812345678"
+        contact_b = self.env["res.partner"].create({"name": "DT B", "mobile": "9845000099", "company_id": company_b.id})
+        result = self.place_call(contact_b, user=rep_b)
+        self.assertTrue(result["ok"], result)
+        self.assertEqual(self.fake.last_request["HTTP_AUTHORIZATION"], "api-token-of-b")
+        self.assertTrue(self.fake.last_request["refurl"].endswith("?token=webhook-token-of-b"))
+        self.assertEqual(self.attempt(result).company_id, company_b)
+        self.assertFalse(
+            self.env["cold.call.mcube.attempt"].with_user(self.manager).search([("id", "=", result["attempt_id"])])
+        )
+        self.place_call()
+        self.assertEqual(self.fake.last_request["HTTP_AUTHORIZATION"], API_TOKEN)
+        self.assertEqual(self.fake.last_request["refurl"], "1")
 
     def test_each_failure_is_one_sentence_and_a_failed_attempt(self):
         for mode, sentence in FAILURES.items():

@@ -168,7 +168,7 @@ class CrmLead(models.Model):
             return
         caller, did, agent = (phone.e164(call[key], account.country_code) for key in POP_UP_NUMBERS)
         company = self.env["res.company"].browse(account.company_id)
-        user = self.env["res.users"]._mcube_find_salespeople([(did, agent)], company)[did, agent]
+        user = self.env["mcube.call.record"]._salespeople([(did, agent)], company)[did, agent]
         if not caller or not user:
             return
         lead = self._mcube_find_by_phones({caller}, company).get(caller, self)

@@ -2,6 +2,7 @@ import pytz
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
+from odoo.osv import expression
 from odoo.tools import SQL
 
 from odoo.addons.cold_call_phone.tools import phone
@@ -188,7 +189,7 @@ class McubeCallRecord(models.Model):
         for company, records in todo.grouped("company_id").items():
             records = records.with_company(company)
             pairs = [(record.virtual_number, record.agent_phone) for record in records]
-            agents = self.env["res.users"]._mcube_find_salespeople(pairs, company)
+            agents = self._salespeople(pairs, company)
             default_user, default_team = company.mcube_default_user_id, company.mcube_default_team_id
             missing = records.filtered(lambda record: record._lead_missing())
             leads = Lead._mcube_find_by_phones(set(missing.mapped("phone_number")), company)
@@ -204,6 +205,44 @@ class McubeCallRecord(models.Model):
             for record in records:
                 agent = agents[record.virtual_number, record.agent_phone]
                 record._assign_found(agent, default_user, default_team, leads)
+
+    @api.model
+    def _salespeople(self, pairs, company):
+        """{(virtual number, agent phone): salesperson} for the E.164 numbers of calls: the
+        internal user of the company owning the DID, else the one whose executive number,
+        then phone, then mobile is the agent phone. One query for all of them."""
+        dids = {did for did, _agent in pairs if did}
+        agents = {agent for _did, agent in pairs if agent}
+        terms = [[("mcube_virtual_number", "in", list(dids))]] if dids else []
+        if agents:
+            terms += [
+                [(fname, "in", list(agents))]
+                for fname in (
+                    "mcube_executive_number",
+                    "partner_id.mcube_phone_sanitized",
+                    "partner_id.mcube_mobile_sanitized",
+                )
+            ]
+        Users = self.env["res.users"]
+        users = Users
+        if terms:
+            users = Users.search_fetch(
+                [("share", "=", False), ("company_ids", "in", company.id), *expression.OR(terms)],
+                ["mcube_virtual_number", "mcube_executive_number", "partner_id"],
+            )
+            users.partner_id.fetch(["mcube_phone_sanitized", "mcube_mobile_sanitized"])
+
+        def salesperson(did, agent):
+            tests = [lambda user: did and user.mcube_virtual_number == did]
+            if agent in agents:
+                tests += [
+                    lambda user: user.mcube_executive_number == agent,
+                    lambda user: user.partner_id.mcube_phone_sanitized == agent,
+                    lambda user: user.partner_id.mcube_mobile_sanitized == agent,
+                ]
+            return next((found[:1] for found in map(users.filtered, tests) if found), Users)
+
+        return {(did, agent): salesperson(did, agent) for did, agent in set(pairs)}
 
     def _lead_missing(self):
         return not self.lead_id and bool(self.phone_number)

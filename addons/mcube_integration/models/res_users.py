@@ -1,6 +1,5 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.osv import expression
 
 from odoo.addons.cold_call_phone.tools import phone
 
@@ -73,40 +72,3 @@ class ResUsers(models.Model):
                 if not normalized:
                     raise ValidationError(_("%s is not a phone number.", number))
                 vals[fname] = normalized
-
-    @api.model
-    def _mcube_find_salespeople(self, pairs, company):
-        """{(virtual number, agent phone): salesperson} for the E.164 numbers of calls: the
-        internal user of the company owning the DID, else the one whose executive number,
-        then phone, then mobile is the agent phone. One query for all of them."""
-        dids = {did for did, _agent in pairs if did}
-        agents = {agent for _did, agent in pairs if agent}
-        terms = [[("mcube_virtual_number", "in", list(dids))]] if dids else []
-        if agents:
-            terms += [
-                [(fname, "in", list(agents))]
-                for fname in (
-                    "mcube_executive_number",
-                    "partner_id.mcube_phone_sanitized",
-                    "partner_id.mcube_mobile_sanitized",
-                )
-            ]
-        users = self.browse()
-        if terms:
-            users = self.search_fetch(
-                [("share", "=", False), ("company_ids", "in", company.id), *expression.OR(terms)],
-                ["mcube_virtual_number", "mcube_executive_number", "partner_id"],
-            )
-            users.partner_id.fetch(["mcube_phone_sanitized", "mcube_mobile_sanitized"])
-
-        def salesperson(did, agent):
-            tests = [lambda user: did and user.mcube_virtual_number == did]
-            if agent in agents:
-                tests += [
-                    lambda user: user.mcube_executive_number == agent,
-                    lambda user: user.partner_id.mcube_phone_sanitized == agent,
-                    lambda user: user.partner_id.mcube_mobile_sanitized == agent,
-                ]
-            return next((found[:1] for found in map(users.filtered, tests) if found), self.browse())
-
-        return {(did, agent): salesperson(did, agent) for did, agent in set(pairs)}

@@ -151,9 +151,13 @@ class TestSecurity(McubeCase, TransactionCase):
         crafted = '+91<a href="https://evil.example/">call me</a>'
         self.ingest(sample("inbound_answered_hangup", callid="CRAFT-1", callto=crafted, dialstatus="NoAnswer"))
         record = self.record_of("CRAFT-1")
-        activity = record.lead_id.activity_ids
+        # Not a phone number: the call keeps none, and no lead is made for it.
+        self.assertFalse(record.phone_number or record.lead_id)
+        self.assertFalse(self.env["mail.message"].search([("body", "ilike", "evil.example")]))
+        # The call-back activity of a missed call escapes whatever number it is given.
+        lead = self.env["crm.lead"].create({"name": "Crafted", "user_id": self.salesman_did.id})
+        lead._mcube_schedule_call_back(crafted, self.salesman_did)
+        activity = lead.activity_ids
         self.assertEqual(len(activity), 1)
         self.assertNotIn("<a", activity.note)
         self.assertIn("&lt;a href=", activity.note)
-        note = record.lead_id.message_ids.filtered(lambda m: "CRAFT-1" in (m.body or ""))
-        self.assertNotIn('<a href="https://evil.example', note.body)

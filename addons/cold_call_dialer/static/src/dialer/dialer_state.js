@@ -134,7 +134,7 @@ export function stopCall(call) {
     }
 }
 
-/** The rep's figures of today before the server sends them (``cold.call.log._cold_call_tally``). */
+/** The rep's figures of today before the server sends them (``cold.call.log._tally``). */
 export function emptyTally() {
     return {
         calls: 0,
