@@ -146,7 +146,8 @@ class McubeEvent(models.Model):
         log columns; events are evidence: no create() override applies) and make sure its batch
         has a job; empty when that delivery is stored already. The accept path's one statement:
         the INSERT with the lock of the batch's waiting job, which then sees this event."""
-        values = self._add_missing_default_values(values)
+        missing = [f for f in self._fields.values() if f.store and f.default and f.name not in values]
+        values = {**{field.name: field.default(self) for field in missing}, **values}
         now = fields.Datetime.now()
         values.update(create_uid=self.env.uid, create_date=now, write_uid=self.env.uid, write_date=now)
         columns = [fname for fname in values if self._fields[fname].column_type]
