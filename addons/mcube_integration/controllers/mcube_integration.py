@@ -28,9 +28,9 @@ class McubeWebhookController(http.Controller):
     @http.route(WEBHOOK_PATH, type="http", auth="none", methods=["POST"], csrf=False, save_session=False)
     def mcube_webhook(self, **_params):
         """Receive one MCUBE call event: authenticate, validate, store it and enqueue its
-        processing in one transaction, then answer. Odoo commits that transaction
-        (service.model.retrying) before the response is sent, so a 2xx always means a
-        committed row, and a failed commit is a 500 that MCUBE retries.
+        processing in one transaction, commit it, then answer. Committing here rather than
+        in Odoo's service.model.retrying means a 2xx always means a committed row, and a
+        commit the database drops is answered 503, which MCUBE retries, not a 500.
 
         auth='none' rather than 'public': when PostgreSQL is unreachable Odoo serves the
         request without a database, from routes with auth='none' of server-wide modules
@@ -45,7 +45,9 @@ class McubeWebhookController(http.Controller):
             return answer(503, [("Retry-After", RETRY_AFTER_SECONDS)], error=_("The database is unavailable."))
         request.mcube_tries = getattr(request, "mcube_tries", 0) + 1
         try:
-            return self._receive(request.env(user=SUPERUSER_ID))
+            response = self._receive(request.env(user=SUPERUSER_ID))
+            request.env.cr.commit()
+            return response
         except (psycopg2.OperationalError, psycopg2.InterfaceError) as error:
             concurrent = getattr(error, "pgcode", None) in PG_CONCURRENCY_ERRORS_TO_RETRY
             if concurrent and request.mcube_tries < MAX_TRIES_ON_CONCURRENCY_FAILURE:
@@ -58,8 +60,7 @@ class McubeWebhookController(http.Controller):
 
     def _receive(self, env):
         """The checks, then the accept: the token says whose MCUBE account (company) sent the
-        request, then its address, then the body (size, type, content). The changes are flushed
-        here, so that a database error is answered by mcube_webhook rather than after it."""
+        request, then its address, then the body (size, type, content)."""
         httprequest = request.httprequest
         given = httprequest.headers.get(TOKEN_HEADER) or httprequest.args.get("token") or ""
         account = env["res.company"]._mcube_account(given)
@@ -87,7 +88,6 @@ class McubeWebhookController(http.Controller):
         )
         if outcome == "accepted":
             env["crm.lead"]._mcube_pop_up(call, account)
-        env.flush_all()
         return answer(202 if outcome == "accepted" else 200, status=outcome, event_id=event.id)
 
     def _address_allowed(self, allowed_ips, remote_addr):

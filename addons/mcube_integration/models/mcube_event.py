@@ -4,6 +4,7 @@ import logging
 import zlib
 
 import psycopg2
+from psycopg2.errors import UniqueViolation
 
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -29,8 +30,9 @@ DELIVERY_FIELDS = frozenset(
     ("call_id", "phase", "delivery", "payload", "content_type", "headers", "received_at", "remote_addr", "company_id")
 )
 # A dropped connection, an administrator's shutdown (57P01), a cancelled query (57014),
-# a lock or serialization conflict: the database, not the event, is the problem.
-TRANSIENT_ERRORS = (psycopg2.OperationalError, psycopg2.InterfaceError, RetryableJobError)
+# a lock or serialization conflict, a row another job inserted meanwhile (23505: two jobs
+# subscribing one salesperson to one lead): the database, not the event, is the problem.
+TRANSIENT_ERRORS = (psycopg2.OperationalError, psycopg2.InterfaceError, UniqueViolation, RetryableJobError)
 
 
 class McubeEvent(models.Model):

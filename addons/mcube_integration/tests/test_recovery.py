@@ -71,13 +71,15 @@ class TestRecovery(McubeCase, TransactionCase):
         self.assertEqual(event.state, "pending")
 
     def test_any_database_error_is_retried_not_failed(self):
-        """A dropped connection, an administrator's shutdown or a cancelled query is the
-        database's problem, not the event's: queue_job retries the job with backoff."""
+        """A dropped connection, an administrator's shutdown, a cancelled query or a row another
+        job inserted meanwhile is the database's problem, not the event's: queue_job retries the
+        job with backoff."""
         errors = [
             psycopg2.errors.AdminShutdown("terminating connection due to administrator command"),
             psycopg2.errors.QueryCanceled("canceling statement due to statement timeout"),
             psycopg2.OperationalError("server closed the connection unexpectedly"),
             psycopg2.InterfaceError("connection already closed"),
+            psycopg2.errors.UniqueViolation("duplicate key value violates unique constraint"),
         ]
         for index, error in enumerate(errors):
             with trap_jobs() as trap:
@@ -90,13 +92,20 @@ class TestRecovery(McubeCase, TransactionCase):
             self.assertEqual((event.state, event.attempts, event.last_error), ("pending", 0, False), repr(error))
 
     def test_a_broken_connection_retries_the_whole_batch(self):
+        """Within seconds, as an event's own job: not after queue_job's default ten minutes."""
         with trap_jobs() as trap:
             event, _outcome = self.store({"callid": "DB-9"})
+            [batch_job] = trap.enqueued_jobs
             failing = patch.object(type(self.Event), "_enqueue", side_effect=psycopg2.InterfaceError("closed"))
             conflict = patch.object(type(self.CallRecord), "_upsert_from_event", side_effect=serialization_failure())
             with failing, conflict, self.assertRaises(RetryableJobError):
                 trap.perform_enqueued_jobs()
+            event._enqueue()
+            [event_job] = trap.enqueued_jobs
         self.assertEqual(event.state, "pending")
+        for retry, seconds in [(1, 2), (4, 10), (8, 300)]:
+            batch_job.retry = event_job.retry = retry
+            self.assertEqual((batch_job._get_retry_seconds(), event_job._get_retry_seconds()), (seconds, seconds))
 
     def test_a_real_cancelled_query_is_retried(self):
         def slow_query(*_args):

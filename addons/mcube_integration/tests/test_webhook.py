@@ -217,13 +217,16 @@ class TestWebhook(McubeCase, HttpCase):
         self.assertEqual(response.headers["Retry-After"], "30")
         self.assertEqual(self.state(), before)
 
-    @mute_logger("odoo.http")
-    def test_no_2xx_when_the_commit_fails(self):
-        """Odoo commits the request's transaction before sending the answer: a failed commit
-        is an error MCUBE retries, never an 'accepted' for an event that was not stored."""
-        with patch.object(TestCursor, "commit", side_effect=psycopg2.OperationalError("could not commit")):
+    @mute_logger("odoo.addons.mcube_integration.controllers.mcube_integration")
+    def test_503_when_the_commit_fails(self):
+        """The webhook commits before it answers: a commit the database drops is a 503 MCUBE
+        retries, never an 'accepted' for an event that was not stored. (The second commit is
+        Odoo's own after the request, which a broken connection skips.)"""
+        dropped = [psycopg2.OperationalError("server closed the connection unexpectedly"), None]
+        with patch.object(TestCursor, "commit", side_effect=dropped) as commit:
             response = self.post(sample("inbound_call_start"))
-        self.assertEqual(response.status_code, 500)
+        self.assert_refused(response, 503, "unavailable")
+        self.assertEqual(commit.call_count, 2)
         self.assertEqual(self.env["mcube.event"].search_count([("call_id", "=", "MC-20251113-000123")]), 0)
 
     @mute_logger("odoo.http")
