@@ -15,6 +15,7 @@ class ResCompany(models.Model):
         "MCUBE Click-to-Call URL",
         default=DEFAULT_ENDPOINT,
         help="The MCUBE API address the Dialer's calls are requested from.",
+        groups="base.group_system",
     )
     mcube_api_token = fields.Char(
         "MCUBE Account Token",
@@ -27,6 +28,7 @@ class ResCompany(models.Model):
         "Send the Webhook URL With Each Call",
         help="Off: MCUBE posts the call's events to the URL configured in the MCUBE account. "
         "On: each call request gives MCUBE this database's webhook URL, with the company's token.",
+        groups="base.group_system",
     )
 
     @api.constrains("mcube_click_to_call_url")

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
@@ -46,6 +48,7 @@ class CrmLead(models.Model):
 
     def action_view_mcube_calls(self):
         self.ensure_one()
+        self.env["mcube.call.record"].check_access_rights("read")
         action = self.env["ir.actions.act_window"]._for_xml_id("mcube_integration.mcube_call_record_action")
         action.update(
             name=_("Calls"),
@@ -59,31 +62,41 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _mcube_find_by_phones(self, numbers, company):
-        """{number: lead} for the E.164 ``numbers``: the most recently active open lead of the
-        company with that number (indexed columns only), else the open lead of an earlier call
-        from it (numbers phonenumbers cannot validate). Two queries at most for all of them."""
+    def _mcube_find_by_phones(self, numbers, company, owners=None):
+        """{number: lead} for the E.164 ``numbers``: the open lead of the company that is the
+        caller's, by one rule: among the open leads with that number (on the lead, or the lead of
+        an earlier call from it), the one of the number's owner (``owners``: {number: user}, the
+        salesperson the call is for) first, else the oldest. A lead someone created later never
+        takes over a caller. Two queries for all of them, on indexed columns."""
         open_in_company = OPEN_LEAD_DOMAIN + [("company_id", "in", [company.id, False])]
         columns = ["phone_sanitized", "mcube_phone_sanitized", "mcube_mobile_sanitized"]
+        numbers = list(numbers)
         leads = self.search_fetch(
-            open_in_company + expression.OR([[(column, "in", list(numbers))] for column in columns]),
-            [*columns, "user_id", "team_id", "partner_id"],
-            order="write_date desc, id desc",
+            open_in_company + expression.OR([[(column, "in", numbers)] for column in columns]),
+            [*columns, "user_id", "team_id", "partner_id", "create_date"],
         )
-        found = leads._mcube_first_by_number(numbers, columns)
-        rest = [number for number in numbers if number not in found]
-        if rest:
-            # Stored calls only: the ones of the batch being processed have no lead yet.
+        candidates = defaultdict(set)
+        for lead in leads:
+            for number in {lead[column] for column in columns}.intersection(numbers):
+                candidates[number].add(lead)
+        if numbers:
+            # The leads of earlier calls: a lead made for a known contact holds no number itself.
             self.env.cr.execute(
                 SQL(
-                    """SELECT DISTINCT ON (phone_number) phone_number, lead_id FROM mcube_call_record
-                        WHERE phone_number IN %s AND lead_id IN %s
-                        ORDER BY phone_number, call_date DESC NULLS LAST, id DESC""",
-                    tuple(rest),
+                    """SELECT DISTINCT phone_number, lead_id FROM mcube_call_record
+                        WHERE phone_number IN %s AND lead_id IN %s""",
+                    tuple(numbers),
                     self._search(open_in_company).subselect(),
                 )
             )
-            found.update((number, self.browse(lead_id)) for number, lead_id in self.env.cr.fetchall())
+            for number, lead_id in self.env.cr.fetchall():
+                candidates[number].add(self.browse(lead_id))
+        owners = owners or {}
+        found = {}
+        for number, matches in candidates.items():
+            ordered = sorted(matches, key=lambda lead: (lead.create_date, lead.id))
+            owner = owners.get(number)
+            found[number] = next((lead for lead in ordered if owner and lead.user_id == owner), ordered[0])
         return found
 
     @api.model
@@ -125,17 +138,19 @@ class CrmLead(models.Model):
 
     @api.model
     def mcube_open_caller(self, number):
-        """The incoming-call pop-up's button: open the caller's lead, created for the user when
-        there is none yet. The number is locked first, like the job does, so that the call's
-        own processing then finds this lead instead of making a second one."""
+        """The incoming-call pop-up's button: open the caller's lead among those the user may
+        read (theirs first), created for the user when there is none: a lead the user may not read
+        is neither opened nor told of. The number is locked first, like the job does, so that the
+        call's own processing then finds this lead instead of making a second one."""
+        self.check_access_rights("create")
         company = self.env.company
         e164 = phone.e164(number, company._mcube_country().code)
         if not e164:
             raise UserError(_("%s is not a phone number.", number))
-        lead = self.sudo()._mcube_find_by_phones({e164}, company).get(e164)
+        lead = self._mcube_find_by_phones({e164}, company, {e164: self.env.user}).get(e164)
         if not lead:
             self.env["mcube.phone.lock"].sudo()._acquire([e164])
-            partners = self.env["res.partner"].sudo()._mcube_find_by_phones({e164}, company)
+            partners = self.env["res.partner"]._mcube_find_by_phones({e164}, company)
             partner = partners.get(e164, self.env["res.partner"])
             lead = self.create(
                 {
@@ -163,7 +178,7 @@ class CrmLead(models.Model):
         """Pop up an inbound call (a parsed delivery of the company of MCUBE ``account``) on its
         salesperson's screen as soon as it starts, without waiting for the job queue: the user
         of the company owning the DID, else with the agent's phone, gets the caller's lead, else
-        contact, or only the number."""
+        contact, among those they may read, or only the number."""
         if call["phase"] != "start" or call["direction"] != "inbound":
             return
         caller, did, agent = (phone.e164(call[key], account.country_code) for key in POP_UP_NUMBERS)
@@ -171,8 +186,13 @@ class CrmLead(models.Model):
         user = self.env["mcube.call.record"]._salespeople([(did, agent)], company)[did, agent]
         if not caller or not user:
             return
-        lead = self._mcube_find_by_phones({caller}, company).get(caller, self)
-        partner = lead.partner_id or self.env["res.partner"]._mcube_find_by_phones({caller}, company).get(caller)
+        as_user = self.with_user(user).with_company(company)
+        lead, partner = as_user, as_user.env["res.partner"]
+        if as_user.check_access_rights("read", raise_exception=False):
+            lead = as_user._mcube_find_by_phones({caller}, company, {caller: user}).get(caller, lead)
+        partner = lead.partner_id._filter_access_rules("read") or partner._mcube_find_by_phones({caller}, company).get(
+            caller, partner
+        )
         self.env["bus.bus"]._sendone(
             user.partner_id,
             POP_UP,

@@ -2,7 +2,6 @@ import pytz
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.osv import expression
 from odoo.tools import SQL
 
 from odoo.addons.cold_call_phone.tools import phone
@@ -192,7 +191,11 @@ class McubeCallRecord(models.Model):
             agents = self._salespeople(pairs, company)
             default_user, default_team = company.mcube_default_user_id, company.mcube_default_team_id
             missing = records.filtered(lambda record: record._lead_missing())
-            leads = Lead._mcube_find_by_phones(set(missing.mapped("phone_number")), company)
+            owners = {
+                record.phone_number: agents[record.virtual_number, record.agent_phone] or default_user
+                for record in missing
+            }
+            leads = Lead._mcube_find_by_phones(set(owners), company, owners)
             firsts = {}
             for record in missing.filtered_domain([("phone_number", "not in", list(leads))]):
                 firsts.setdefault(record.phone_number, record)
@@ -209,38 +212,30 @@ class McubeCallRecord(models.Model):
     @api.model
     def _salespeople(self, pairs, company):
         """{(virtual number, agent phone): salesperson} for the E.164 numbers of calls: the
-        internal user of the company owning the DID, else the one whose executive number,
-        then phone, then mobile is the agent phone. One query for all of them."""
+        internal user of the company owning the DID, else the one whose executive number is the
+        agent phone. Only numbers that administrators and sales managers set say who takes a
+        call, never a phone a rep can type on a contact. One query for all of them."""
         dids = {did for did, _agent in pairs if did}
         agents = {agent for _did, agent in pairs if agent}
-        terms = [[("mcube_virtual_number", "in", list(dids))]] if dids else []
-        if agents:
-            terms += [
-                [(fname, "in", list(agents))]
-                for fname in (
-                    "mcube_executive_number",
-                    "partner_id.mcube_phone_sanitized",
-                    "partner_id.mcube_mobile_sanitized",
-                )
-            ]
         Users = self.env["res.users"]
         users = Users
-        if terms:
+        if dids or agents:
             users = Users.search_fetch(
-                [("share", "=", False), ("company_ids", "in", company.id), *expression.OR(terms)],
-                ["mcube_virtual_number", "mcube_executive_number", "partner_id"],
+                [
+                    ("share", "=", False),
+                    ("company_ids", "in", company.id),
+                    "|",
+                    ("mcube_virtual_number", "in", list(dids)),
+                    ("mcube_executive_number", "in", list(agents)),
+                ],
+                ["mcube_virtual_number", "mcube_executive_number"],
             )
-            users.partner_id.fetch(["mcube_phone_sanitized", "mcube_mobile_sanitized"])
 
         def salesperson(did, agent):
-            tests = [lambda user: did and user.mcube_virtual_number == did]
-            if agent in agents:
-                tests += [
-                    lambda user: user.mcube_executive_number == agent,
-                    lambda user: user.partner_id.mcube_phone_sanitized == agent,
-                    lambda user: user.partner_id.mcube_mobile_sanitized == agent,
-                ]
-            return next((found[:1] for found in map(users.filtered, tests) if found), Users)
+            return (
+                users.filtered(lambda user: did and user.mcube_virtual_number == did)[:1]
+                or users.filtered(lambda user: agent and user.mcube_executive_number == agent)[:1]
+            )
 
         return {(did, agent): salesperson(did, agent) for did, agent in set(pairs)}
 
@@ -286,13 +281,12 @@ class McubeCallRecord(models.Model):
             (_("Agent"), self.agent_name or self.user_id.name),
             (_("Virtual number"), self.virtual_number),
         ]
-        body = Markup("<p>%s</p><ul>%s</ul>") % (
-            _("MCUBE call %s", self.call_id),
+        # The recording is on the call record, which only its salesperson and managers read: the
+        # lead's followers and readers get a link to the record, never the recording's address.
+        link = Markup('<a href="#" data-oe-model="mcube.call.record" data-oe-id="%s">%s</a>') % (self.id, self.call_id)
+        if self.recording_url:
+            rows.append((_("Recording"), _("on the call record")))
+        return Markup("<p>%s</p><ul>%s</ul>") % (
+            Markup(_("MCUBE call %s")) % link,
             Markup().join(Markup("<li>%s: %s</li>") % (label, value) for label, value in rows if value),
         )
-        if self.recording_url:
-            body += Markup('<p><a href="%s" target="_blank" rel="noopener noreferrer">%s</a></p>') % (
-                self.recording_url,
-                _("Listen to the recording"),
-            )
-        return body

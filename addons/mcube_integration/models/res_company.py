@@ -38,32 +38,41 @@ class ResCompany(models.Model):
     mcube_allowed_ips = fields.Char(
         "MCUBE Allowed Addresses",
         help="Comma separated IP addresses or networks (CIDR), e.g. 203.0.113.7, 198.51.100.0/24. Empty: any.",
+        groups="base.group_system",
     )
     mcube_default_user_id = fields.Many2one(
         "res.users",
         "MCUBE Default Salesperson",
         domain="[('share', '=', False), ('company_ids', 'in', id)]",
         help="For calls whose virtual number and agent phone match no user of the company.",
+        groups="base.group_system",
     )
     mcube_default_team_id = fields.Many2one(
         "crm.team",
         "MCUBE Default Sales Team",
         domain="[('company_id', 'in', [id, False])]",
         help="For the leads of calls nobody of the company is assigned to.",
+        groups="base.group_system",
     )
     mcube_country_id = fields.Many2one(
         "res.country",
         "MCUBE Country",
         help="Country of numbers sent without a prefix. Empty: the company's country (India when it has none).",
+        groups="base.group_system",
     )
     mcube_timezone = fields.Selection(
-        _tz_get, "MCUBE Timezone", default=DEFAULT_TIMEZONE, help="MCUBE sends local times without an offset."
+        _tz_get,
+        "MCUBE Timezone",
+        default=DEFAULT_TIMEZONE,
+        help="MCUBE sends local times without an offset.",
+        groups="base.group_system",
     )
     mcube_batch_jobs = fields.Integer(
         "Parallel MCUBE Jobs",
         default=DEFAULT_BATCH_JOBS,
         help="How many jobs process the company's new MCUBE events at once; together, the companies' jobs share "
         "the capacity of the job channel root.mcube (queue_job's channels option).",
+        groups="base.group_system",
     )
 
     _sql_constraints = [
@@ -108,7 +117,8 @@ class ResCompany(models.Model):
     def _mcube_country(self):
         """The country of numbers MCUBE sends without a prefix: the setting, else the company's, else India."""
         self.ensure_one()
-        return self.mcube_country_id or self.country_id or self.env.ref("base.in", raise_if_not_found=False)
+        company = self.sudo()
+        return company.mcube_country_id or company.country_id or self.env.ref("base.in", raise_if_not_found=False)
 
     @api.model
     def _mcube_account(self, token):

@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 from odoo.addons.cold_call_phone.tools import phone
 
@@ -19,6 +19,7 @@ class ResUsers(models.Model):
         copy=False,
         help="The MCUBE DID (virtual number) that rings this salesperson; calls through it are assigned to them. "
         "Stored in E.164.",
+        groups="base.group_user",
     )
 
     mcube_executive_number = fields.Char(
@@ -26,6 +27,7 @@ class ResUsers(models.Model):
         copy=False,
         help="The phone MCUBE rings for this salesperson: first leg of a click-to-call, and the agent phone "
         "(emp_phone) that assigns a call to them. Stored in E.164.",
+        groups="base.group_user",
     )
 
     _sql_constraints = [
@@ -47,8 +49,9 @@ class ResUsers(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        """Sales managers cannot write users: they may still set the MCUBE numbers of
-        internal users they can see, and nothing else (MCUBE Numbers list)."""
+        """Sales managers cannot write users: they may still set the MCUBE numbers of internal
+        users of their own companies, and nothing else (MCUBE Numbers list). Whoever owns a
+        number takes its calls: a manager of another company may not give them away."""
         self._mcube_normalize_numbers(vals)
         if vals and set(vals) <= MCUBE_NUMBER_FIELDS and self._mcube_sales_manager_sets_numbers():
             return super(ResUsers, self.sudo()).write(vals)
@@ -58,7 +61,10 @@ class ResUsers(models.Model):
         if self.env.su or not self.env.user.has_group("sales_team.group_sale_manager"):
             return False
         self.check_access_rule("read")
-        return not any(self.sudo().mapped("share"))
+        targets = self.sudo()
+        if any(targets.mapped("share")) or not targets.company_ids <= self.env.user.company_ids:
+            raise AccessError(_("You may set the MCUBE numbers of internal users of your companies only."))
+        return True
 
     @api.model
     def _mcube_normalize_numbers(self, vals):

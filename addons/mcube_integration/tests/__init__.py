@@ -13,3 +13,4 @@ from . import test_values
 from . import test_webhook
 from . import test_webhook_door
 from . import test_batch
+from . import test_trust

@@ -41,7 +41,7 @@ def sample(name, **overrides):
 
 class McubeCase:
     """Settings and users shared by the MCUBE tests: India numbers, Kolkata time, a token,
-    one salesperson owning the sample DID and one whose phone is the sample agent's."""
+    one salesperson owning the sample DID and one whose executive number is the sample agent's."""
 
     @classmethod
     def setUpClass(cls):
@@ -70,7 +70,7 @@ class McubeCase:
         cls.salesman_agent = new_test_user(
             cls.env, login="mcube_agent", name="Priya Agent", groups="sales_team.group_sale_salesman"
         )
-        cls.salesman_agent.phone = "+91 91234 56780"
+        cls.salesman_agent.mcube_executive_number = "+91 91234 56780"
         cls.salesman_other = new_test_user(
             cls.env, login="mcube_other", name="Otto Other", groups="sales_team.group_sale_salesman"
         )

@@ -42,7 +42,9 @@ class TestIncomingCall(McubeCase, HttpCase):
             self.assertFalse(self.popups(other), other.login)
 
     def test_a_known_lead_is_named_and_replays_hangups_and_outbound_calls_do_not_pop_up(self):
-        lead = self.env["crm.lead"].create({"name": "Big deal", "phone": "+91 98765 43211"})
+        lead = self.env["crm.lead"].create(
+            {"name": "Big deal", "phone": "+91 98765 43211", "user_id": self.salesman_did.id}
+        )
         self.post(sample(START, callid="POP-2", callto="9876543211"))
         self.assertEqual(self.popups(self.salesman_did)[0]["lead"], {"id": lead.id, "name": "Big deal"})
         self.post(sample(START, callid="POP-2", callto="9876543211"))  # a replay

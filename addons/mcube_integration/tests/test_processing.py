@@ -48,8 +48,9 @@ class TestProcessing(McubeCase, TransactionCase):
         self.assertEqual(len(note), 1)
         self.assertIn("0:03:02", note.body)
         self.assertIn("Priya Sharma", note.body)
-        self.assertIn(f'href="{record.recording_url}"', note.body)
-        self.assertIn('target="_blank"', note.body)
+        # The lead's readers get the call record, where only its salesperson and managers hear it.
+        self.assertIn(f'data-oe-model="mcube.call.record" data-oe-id="{record.id}"', note.body)
+        self.assertNotIn(record.recording_url, note.body)
 
     def test_start_then_hangup_merge(self):
         self.ingest(sample(START))
@@ -203,13 +204,21 @@ class TestProcessing(McubeCase, TransactionCase):
         self.ingest(sample(HANGUP, callid="F-landline", callto="08045678999"))
         self.assertEqual(self.record_of("F-landline").lead_id, other)
 
-    def test_most_recently_active_open_lead_wins_and_closed_leads_do_not_match(self):
+    def test_the_salespersons_then_the_oldest_open_lead_wins_and_closed_leads_do_not_match(self):
+        """One rule says whose lead a caller joins: the call's salesperson's open lead, else the
+        oldest open lead; a lead created later (or written to more lately) never takes it."""
         older = self.env["crm.lead"].create({"name": "Older", "phone": "9844444444", "type": "opportunity"})
         newer = self.env["crm.lead"].create({"name": "Newer", "phone": "9844444444", "type": "opportunity"})
-        self.env.cr.execute("UPDATE crm_lead SET write_date = write_date - interval '1 day' WHERE id = %s", [older.id])
+        self.env.cr.execute(
+            "UPDATE crm_lead SET create_date = create_date - interval '1 day' WHERE id = %s", [older.id]
+        )
         older.invalidate_recordset()
-        self.ingest(sample(HANGUP, callid="O-1", callto="9844444444"))
-        self.assertEqual(self.record_of("O-1").lead_id, newer)
+        newer.description = "Touched last"
+        self.ingest(sample(HANGUP, callid="O-1", callto="9844444444", clicktocalldid="8000000000", emp_phone=""))
+        self.assertEqual(self.record_of("O-1").lead_id, older)
+        newer.user_id = self.salesman_did
+        self.ingest(sample(HANGUP, callid="O-1b", callto="9844444444"))
+        self.assertEqual(self.record_of("O-1b").lead_id, newer, "the DID owner's open lead first")
         newer.action_set_won()
         self.ingest(sample(HANGUP, callid="O-2", callto="9844444444"))
         self.assertEqual(self.record_of("O-2").lead_id, older)

@@ -38,15 +38,21 @@ class TestSecurity(McubeCase, TransactionCase):
     def visible_calls(self, user):
         return self.CallRecord.with_user(user).search([("id", "in", self.calls.ids)])
 
-    def test_salesman_sees_the_calls_of_their_leads_and_their_own_calls(self):
-        self.assertEqual(self.visible_calls(self.salesman_other), self.call_on_other_lead)
+    def test_salesman_sees_their_own_calls_and_recordings_only(self):
+        """A call and its recording are its salesperson's: the owner of the lead the call joined
+        reads the note on the lead, which links the call record without its recording."""
+        self.assertFalse(self.visible_calls(self.salesman_other), "the lead's owner did not take the call")
         self.assertEqual(self.visible_calls(self.salesman_agent), self.call_on_agent_lead)
         self.assertEqual(self.visible_calls(self.salesman_did), self.call_on_other_lead, "took the call")
         with self.assertRaises(AccessError):
             self.call_on_agent_lead.with_user(self.salesman_other).read(["phone_number"])
+        with self.assertRaises(AccessError):
+            self.call_on_other_lead.with_user(self.salesman_other).read(["recording_url"])
         lead = self.call_on_other_lead.lead_id.with_user(self.salesman_other)
-        self.assertEqual(lead.mcube_call_count, 1)
-        self.assertEqual(lead.mcube_call_record_ids, self.call_on_other_lead)
+        self.assertFalse(lead.mcube_call_record_ids)
+        note = lead.message_ids.filtered(lambda message: "S-1" in message.body)
+        self.assertIn(f'data-oe-id="{self.call_on_other_lead.id}"', note.body)
+        self.assertNotIn(self.call_on_other_lead.recording_url, note.body)
 
     def test_salesman_cannot_change_call_records(self):
         with self.assertRaises(AccessError):

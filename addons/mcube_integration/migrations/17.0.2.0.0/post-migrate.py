@@ -1,4 +1,5 @@
 """MCUBE settings move from system parameters to the companies, batch jobs become per company,
+a salesperson's calls are their own only (the rule's domain, kept by noupdate, is rewritten),
 and the click-to-call bridge, which a new install gets with the Dialer, is installed.
 
 The old settings served every company: each company gets them, but the webhook token, which
@@ -56,6 +57,11 @@ def migrate(cr, version):
     Event = env["mcube.event"]
     for company_id, batch in cr.fetchall():
         Event._ensure_batch_job(company_id, batch)
+
+    # A salesperson reads their own calls (and recordings) only, no longer every call of their leads.
+    rule = env.ref("mcube_integration.mcube_call_record_rule_salesman", raise_if_not_found=False)
+    if rule:
+        rule.write({"name": "MCUBE calls: own calls", "domain_force": "[('user_id', '=', user.id)]"})
 
     Module = env["ir.module.module"]
     if Module.search_count([("name", "=", "cold_call_dialer"), ("state", "in", ["installed", "to upgrade"])]):
