@@ -1,6 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
+from odoo.tools import html_sanitize
 
 from odoo.addons.cold_call_phone.tools import phone
 
@@ -224,9 +225,11 @@ class ColdCallDialer(models.AbstractModel):
         self._check_dialer_user()
         partner = self._writable_partner(partner_id)
         template = self.env["cold.call.log"]._mail_template(mail_template_id)
+        body = template._render_field("body_html", partner.ids, compute_lang=True)[partner.id] or ""
         return {
             "subject": template._render_field("subject", partner.ids)[partner.id] or "",
-            "body": template._render_field("body_html", partner.ids, compute_lang=True)[partner.id] or "",
+            # Anyone editing templates wrote it: the screen shows it as HTML, so it is sanitized here.
+            "body": html_sanitize(body),
             "email_to": partner.email or "",
         }
 
@@ -324,7 +327,7 @@ class ColdCallDialer(models.AbstractModel):
                     "id": message.id,
                     "date": fields.Datetime.to_string(message.date),
                     "author": message.author_id.name or "",
-                    "body": message.body,
+                    "body": html_sanitize(message.body),
                 }
                 for message in messages
             ],
@@ -382,7 +385,8 @@ class ColdCallDialer(models.AbstractModel):
         """The contact to log a call on, if the rep may change it."""
         if not self._is_id(partner_id):
             raise ValidationError(_("Pick a contact to log the call on."))
-        partner = self.env["res.partner"].browse(partner_id).exists()
+        # Read with the user's rights: a contact they may not read is answered as one that is gone.
+        partner = self.env["res.partner"].with_context(active_test=False).search([("id", "=", partner_id)])
         if not partner:
             raise UserError(_("This contact no longer exists."))
         try:

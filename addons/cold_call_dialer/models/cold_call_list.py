@@ -289,9 +289,14 @@ class ColdCallList(models.AbstractModel):
         query = Partner._search(domain)
         anchor = after_id or before_id
         if anchor:
+            # Read from the anchor only when the user may read it: a hidden contact's name must
+            # not order anything the user sees.
             operator = SQL(">" if after_id else "<")
             terms = SQL(", ").join(key)
-            query.add_where(SQL("(%s) %s (SELECT %s FROM res_partner WHERE id = %s)", terms, operator, terms, anchor))
+            readable = Partner._search([("id", "=", anchor)]).subselect()
+            query.add_where(
+                SQL("(%s) %s (SELECT %s FROM res_partner WHERE id IN %s)", terms, operator, terms, readable)
+            )
         descending = bool(before_id or from_end)
         query.order = SQL(", ").join(SQL("%s DESC", part) if descending else part for part in key)
         query.offset, query.limit = (0 if anchor or from_end else offset), limit

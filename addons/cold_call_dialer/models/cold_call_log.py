@@ -155,7 +155,7 @@ class ColdCallLog(models.Model):
         call_date = fields.Datetime.now()
         body = self._note_body(outcome, duration, call_date, note)
         with self.env.cr.savepoint():
-            self._apply_outcome(partner, outcome, body, cold_call_next_at=outcome._next_call_at(partner, call_date))
+            self._apply_outcome(partner, outcome, body, next_call_at=outcome._next_call_at(partner, call_date))
             follow_up = next_steps.get("follow_up")
             if follow_up:
                 partner.activity_schedule(
@@ -192,17 +192,23 @@ class ColdCallLog(models.Model):
         return log.sudo(False)
 
     @api.model
-    def _apply_outcome(self, partners, outcome, body, **values):
-        """Give ``partners`` the ``outcome`` (the status reps see on them; none in notes-only mode)
-        and ``body`` as a note in their chatter, as the current user: the save of a call, and the
-        outcome set in bulk without a call. ``values``: more contact values to write with it.
+    def _apply_outcome(self, partners, outcome, body, next_call_at=None):
+        """Give ``partners`` the ``outcome`` (the status reps see on them; none in notes-only mode),
+        ``next_call_at`` unless None, and ``body`` as a note in their chatter: the save of a call,
+        and the outcome set in bulk without a call. The user must be allowed to change the
+        contacts; the call history is then written by the server (see ``res.partner.write``).
 
         The note is logged, like the chatter's "Log note", without making the user a follower of
         every contact (a note notifies nobody anyway)."""
+        partners.check_access_rights("write")
+        partners.check_access_rule("write")
+        values = {}
         if outcome:
             values[STATUS_FIELD] = outcome.value
+        if next_call_at is not None:
+            values["cold_call_next_at"] = next_call_at
         if values:
-            partners.write(values)
+            partners.sudo().write(values)
         partners._message_log_batch(dict.fromkeys(partners.ids, body), message_type="comment")
 
     @api.model

@@ -1,10 +1,15 @@
 import pytz
+from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 from odoo.tools.sql import column_exists, create_column
 
 from ..const import CONTACTS_NOTIFICATION, REPS_CHANNEL, STATUS_FIELD
+
+# What the calls logged on a contact say about it: only the server writes it.
+CALL_HISTORY_FIELDS = {"cold_call_last_date", "cold_call_last_outcome_id", "cold_call_next_at"}
 
 
 class ResPartner(models.Model):
@@ -15,7 +20,12 @@ class ResPartner(models.Model):
     )
     cold_call_count = fields.Integer(compute="_compute_cold_call_count", groups="cold_call_dialer.group_cold_call_user")
     cold_call_last_date = fields.Datetime(
-        "Last Cold Call", compute="_compute_cold_call_last", store=True, readonly=True, copy=False
+        "Last Cold Call",
+        compute="_compute_cold_call_last",
+        store=True,
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
     )
     cold_call_last_outcome_id = fields.Many2one(
         "cold.call.outcome",
@@ -25,6 +35,7 @@ class ResPartner(models.Model):
         readonly=True,
         copy=False,
         ondelete="restrict",
+        groups="base.group_user",
     )
     cold_call_next_at = fields.Datetime(
         "Call Again From",
@@ -32,12 +43,14 @@ class ResPartner(models.Model):
         copy=False,
         index="btree_not_null",
         help="Set by the last call's outcome (retry wait, attempts cap): the Dialer does not offer the contact before.",
+        groups="base.group_user",
     )
     cold_call_tz = fields.Char(
         "Calling Time Zone",
         compute="_compute_cold_call_tz",
         store=True,
         help="The contact's time zone, else its country's main one: calling hours apply in it.",
+        groups="base.group_user",
     )
 
     def _auto_init(self):
@@ -85,10 +98,33 @@ class ResPartner(models.Model):
             partner.cold_call_count = counts.get(partner, 0)
 
     def write(self, vals):
+        """The call history (last call, its outcome, when to call again) follows from the calls
+        logged: only the server writes it (as superuser, see ``cold.call.log._apply_outcome``),
+        or a Dialer manager who corrects it, with a note in the chatter."""
+        history = CALL_HISTORY_FIELDS.intersection(vals)
+        if history and not self.env.su:
+            self._cold_call_correct_history(vals, history)
         result = super().write(vals)
         if STATUS_FIELD in vals or "cold_call_next_at" in vals:
             self._cold_call_notify_changed()
         return result
+
+    def _cold_call_correct_history(self, vals, fnames):
+        """A manager's correction of the call history, traced in each contact's chatter."""
+        if not self.env.user.has_group("cold_call_dialer.group_cold_call_manager"):
+            raise AccessError(_("The call history of a contact follows from its logged calls: it cannot be changed."))
+        new = self.new(vals)
+        for partner in self:
+            changes = Markup().join(
+                Markup("<li>%s: %s → %s</li>")
+                % (
+                    self._fields[fname].string,
+                    self._fields[fname].convert_to_display_name(partner[fname], partner) or "",
+                    self._fields[fname].convert_to_display_name(new[fname], new) or "",
+                )
+                for fname in sorted(fnames)
+            )
+            partner._message_log(body=Markup("<p>%s</p><ul>%s</ul>") % (_("Call history corrected:"), changes))
 
     def _cold_call_notify_changed(self):
         """Tell the open Dialers that these contacts changed, so that their pages update without
@@ -106,6 +142,7 @@ class ResPartner(models.Model):
     def action_view_cold_calls(self):
         """The calls logged on this contact, from its form's smart button."""
         self.ensure_one()
+        self.env["cold.call.log"].check_access_rights("read")
         action = self.env["ir.actions.act_window"]._for_xml_id("cold_call_dialer.cold_call_log_action")
         action["domain"] = [("partner_id", "=", self.id)]
         action["views"] = [(False, "tree"), (False, "form")]

@@ -13,3 +13,4 @@ from . import test_call_these
 from . import test_export_calls
 from . import test_dashboard
 from . import test_outcomes
+from . import test_trust

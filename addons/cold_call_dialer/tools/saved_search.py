@@ -53,7 +53,11 @@ PLAIN_DOMAIN_NODES = (
     ast.Subscript,
 )
 # Functions and methods a web-client domain calls (context_today(), relativedelta(),
-# datetime.datetime.combine(...).to_utc().strftime(...), time.strftime(...)).
+# datetime.datetime.combine(...).to_utc().strftime(...), time.strftime(...)). None of them makes
+# a value much larger than the text that asks for it, but str.replace, which shares its name with
+# date.replace: that one is allowed with keyword arguments only (replace(day=1)), which
+# str.replace does not take.
+KEYWORDS_ONLY_CALLS = {"replace"}
 PLAIN_DOMAIN_CALLS = {
     "context_today",
     "relativedelta",
@@ -91,14 +95,19 @@ def check_plain(text):
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
             if name not in PLAIN_DOMAIN_CALLS:
                 raise NotPlainDomain(_lt("calling %s() is not allowed in a saved search", name or "this"))
+            if name in KEYWORDS_ONLY_CALLS and node.args:
+                raise NotPlainDomain(_lt("%s() takes keyword arguments only in a saved search", name))
 
 
 def evaluate(text, context):
-    """The domain of a plain ``text`` (see check_plain), as a list; ValueError when it is not one."""
+    """The domain of a plain ``text`` (see check_plain), as a list; ValueError when it is not one,
+    or when it came out larger than a domain's text may be (a last guard on growth)."""
     check_plain(text)
     domain = safe_eval(text, context)
     if not isinstance(domain, list | tuple):
         raise NotPlainDomain(_lt("the domain is not a list"))
+    if len(repr(domain)) > 2 * MAX_DOMAIN_LENGTH:
+        raise NotPlainDomain(_lt("the domain is too large"))
     return list(domain)
 
 

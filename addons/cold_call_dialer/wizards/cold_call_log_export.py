@@ -15,6 +15,8 @@ NAME_PREFIX = "name:"
 MANAGER_GROUP = "cold_call_dialer.group_cold_call_manager"
 CSV_DATETIME = "%Y-%m-%d %H:%M:%S"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# What makes a spreadsheet read a cell as a formula (OWASP, CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ColdCallLogExport(models.TransientModel):
@@ -173,8 +175,14 @@ class ColdCallLogExport(models.TransientModel):
         writer = csv.writer(buffer)
         writer.writerow(self._headers())
         for row in rows:
-            writer.writerow([self._text(value) for value in row])
+            writer.writerow([self._csv_cell(self._text(value)) for value in row])
         return buffer.getvalue().encode("utf-8")
+
+    @api.model
+    def _csv_cell(self, text):
+        """A cell a spreadsheet opens as text, never as a formula: one that starts with a formula
+        character is prefixed with a quote, as OWASP recommends (CSV injection)."""
+        return f"'{text}" if isinstance(text, str) and text.startswith(FORMULA_STARTS) else text
 
     def _xlsx(self, rows):
         buffer = io.BytesIO()

@@ -152,7 +152,7 @@ export class CallLogForm extends Component {
             ) {
                 Object.assign(this.mailPreview, {
                     subject: preview.subject,
-                    body: markup(preview.body),
+                    body: markup(preview.body), // sanitized by the server (preview_mail)
                     emailTo: preview.email_to,
                 });
             }

@@ -54,6 +54,7 @@ export class ContactCard extends Component {
         return formatCallDuration(seconds);
     }
 
+    /** A chatter note, as HTML the server sanitized (``cold.call.dialer._card``). */
     noteBody(note) {
         return markup(note.body);
     }
