@@ -48,7 +48,7 @@ def test_public_visitor_cannot_call_the_orm(odoo_server, model):
     assert answer["error"]["data"]["name"] == "odoo.http.SessionExpiredException"
 
 
-def test_salesman_sees_only_calls_on_their_own_leads(odoo_server, admin):
+def test_salesman_sees_only_their_own_calls_and_recordings(odoo_server, admin):
     mine, theirs = (
         create_user(admin, ["sales_team.group_sale_salesman"]),
         create_user(admin, ["sales_team.group_sale_salesman"]),
@@ -57,13 +57,17 @@ def test_salesman_sees_only_calls_on_their_own_leads(odoo_server, admin):
     token = configure_token(admin)
     for login, number in ((mine, "9811100001"), (theirs, "9811100002")):
         user_id = admin.call("res.users", "search", [("login", "=", login)])[0]
+        did = _did()
+        admin.call("res.users", "write", [user_id], {"mcube_virtual_number": did})
         numbers[login] = admin.call("crm.lead", "create", {"name": login, "phone": f"+91{number}", "user_id": user_id})
-        assert post(odoo_server.url, token, event(f"ACL-{uuid.uuid4().hex[:8]}", number=number)).status_code == 202
+        payload = event(f"ACL-{uuid.uuid4().hex[:8]}", number=number, did=did[3:])
+        assert post(odoo_server.url, token, payload).status_code == 202
     assert not wait_for_drain(admin).get("pending")
 
     salesman = odoo_server.session(mine, mine)
-    visible = salesman.call(RECORD_MODEL, "search_read", [], ["lead_id"])
+    visible = salesman.call(RECORD_MODEL, "search_read", [], ["lead_id", "recording_url"])
     assert visible and {row["lead_id"][0] for row in visible} == {numbers[mine]}
+    assert all(row["recording_url"] for row in visible), "a salesperson hears their own calls"
     with pytest.raises(RuntimeError, match="not allowed to access"):
         salesman.call(EVENT_MODEL, "search_read", [], ["id"])
 

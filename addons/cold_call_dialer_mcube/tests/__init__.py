@@ -7,3 +7,4 @@ from . import test_outcomes
 from . import test_place_call
 from . import test_ui
 from . import test_phone_path
+from . import test_security_matrix
