@@ -29,9 +29,8 @@ _logger = logging.getLogger(__name__)
 DELIVERY_FIELDS = frozenset(
     ("call_id", "phase", "delivery", "payload", "content_type", "headers", "received_at", "remote_addr", "company_id")
 )
-# A dropped connection, an administrator's shutdown (57P01), a cancelled query (57014),
-# a lock or serialization conflict, a row another job inserted meanwhile (23505: two jobs
-# subscribing one salesperson to one lead): the database, not the event, is the problem.
+# A dropped connection, a shutdown (57P01), a cancelled query (57014), a lock or serialization
+# conflict, a row another job inserted meanwhile (23505): the database, not the event, is at fault.
 TRANSIENT_ERRORS = (psycopg2.OperationalError, psycopg2.InterfaceError, UniqueViolation, RetryableJobError)
 
 
@@ -90,9 +89,7 @@ class McubeEvent(models.Model):
         "the call record was made without them.",
     )
     call_record_id = fields.Many2one("mcube.call.record", readonly=True, ondelete="set null")
-    batch = fields.Integer(
-        readonly=True, help="The batch job that processes the event, the same for every event of a call."
-    )
+    batch = fields.Integer(readonly=True, help="The batch job processing the event, the same for all events of a call.")
 
     _sql_constraints = [
         (
