@@ -1,6 +1,6 @@
 {
     "name": "Cold Call Dialer",
-    "version": "17.0.2.0.0",
+    "version": "17.0.2.1.0",
     "category": "Sales/CRM",
     "summary": "Work saved contact searches call by call and log every outcome",
     "author": "Cold Call Suite",
@@ -19,6 +19,8 @@
         "views/res_config_settings_views.xml",
         "views/res_partner_dialer_actions.xml",
         "wizards/cold_call_bulk_outcome_views.xml",
+        "wizards/cold_call_bulk_tag_views.xml",
+        "wizards/cold_call_bulk_activity_views.xml",
         "wizards/cold_call_log_export_views.xml",
         "views/cold_call_dialer_menus.xml",
     ],

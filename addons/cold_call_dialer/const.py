@@ -25,6 +25,7 @@ MEETING_MINUTES = (15, 30, 45, 60, 90, 120)
 
 NEVER_CALLED = "never_called"
 CALLBACKS_DUE = "callbacks_due"
+HOT_LEADS = "hot_leads"
 
 # The Dialer dashboard's periods, and the longest custom one (its heat map groups calls by hour).
 DASHBOARD_PERIODS = ("today", "week", "month", "custom")

@@ -5,6 +5,7 @@ from . import cold_call_dashboard
 from . import cold_call_hold
 from . import cold_call_dialer
 from . import cold_call_selection
+from . import crm_lead
 from . import ir_model_fields_selection
 from . import ir_websocket
 from . import mail_template

@@ -16,6 +16,7 @@ from ..const import (
     COUNT_CAP,
     DEFAULT_CALLING_END,
     DEFAULT_CALLING_START,
+    HOT_LEADS,
     NEVER_CALLED,
     STATUS_FIELD,
 )
@@ -54,7 +55,7 @@ LIST_ERRORS = (
 class ColdCallList(models.AbstractModel):
     """A call list: which contacts a list holds, how many, in which order, a page at a time.
 
-    Lists are the two quick lists and the saved searches on contacts (``ir.filters``) the user
+    Lists are the quick lists and the saved searches on contacts (``ir.filters``) the user
     owns or that are shared. A saved search is evaluated here the way the web client evaluates
     it, once its text is known to be a plain domain (tools/saved_search.py).
     """
@@ -68,12 +69,13 @@ class ColdCallList(models.AbstractModel):
 
     @api.model
     def _quick_lists(self):
-        """Built-in lists as (key, name, description, domain)."""
+        """Built-in lists as (key, name, description, domain); Hot leads for users who read
+        opportunities."""
         call_type_id = self.env["ir.model.data"]._xmlid_to_res_id("mail.mail_activity_data_call")
         due_domain = [("user_id", "=", self.env.uid), ("date_deadline", "<=", fields.Date.context_today(self))]
         if call_type_id:
             due_domain.append(("activity_type_id", "=", call_type_id))
-        return [
+        lists = [
             (
                 NEVER_CALLED,
                 _("Never called"),
@@ -85,6 +87,21 @@ class ColdCallList(models.AbstractModel):
                 _("Callbacks due"),
                 _("Your call activities due today or earlier"),
                 [("activity_ids", "any", due_domain)],
+            ),
+        ]
+        if not self.env["crm.lead"].check_access_rights("read", raise_exception=False):
+            return lists
+        return [
+            *lists,
+            (
+                HOT_LEADS,
+                _("Hot leads"),
+                _("Last call connected and opened an opportunity that is still open; latest call first"),
+                [
+                    ("cold_call_last_outcome_id.connected", "=", True),
+                    ("cold_call_last_outcome_id.creates_opportunity", "=", True),
+                    ("opportunity_ids", "any", [("type", "=", "opportunity"), ("stage_id.is_won", "=", False)]),
+                ],
             ),
         ]
 
@@ -260,8 +277,11 @@ class ColdCallList(models.AbstractModel):
         return SQL("(%s IS NOT NULL AND %s > %s)", column, column, fields.Datetime.now())
 
     @api.model
-    def _order_key(self):
-        """The order of a page as SQL terms: waiting last, then outside the calling hours, name, id."""
+    def _order_key(self, latest_call_first=False):
+        """The order of a page as SQL terms, all ascending (pages are read from a contact by
+        comparing them as one row): waiting last, then outside the calling hours, then the
+        latest call first for lists that ask for it (Hot leads), name, id."""
+        latest = SQL("COALESCE(-EXTRACT(EPOCH FROM %s), 0)", SQL.identifier("res_partner", "cold_call_last_date"))
         return [
             self._waiting_sql(),
             SQL(
@@ -270,12 +290,15 @@ class ColdCallList(models.AbstractModel):
                 self._company_tz(),
                 zones_in_hours(fields.Datetime.now(), *self._calling_hours()),
             ),
+            *([latest] if latest_call_first else []),
             SQL("COALESCE(%s, '')", SQL.identifier("res_partner", "name")),
             SQL.identifier("res_partner", "id"),
         ]
 
     @api.model
-    def _contacts(self, domain, limit, offset=0, after_id=False, before_id=False, from_end=False):
+    def _contacts(
+        self, domain, limit, offset=0, after_id=False, before_id=False, from_end=False, latest_call_first=False
+    ):
         """Contacts matching ``domain`` in the order of pages: those free to call first, then those
         outside their calling hours, then those still waiting; by name within each group.
 
@@ -284,8 +307,8 @@ class ColdCallList(models.AbstractModel):
         cost the same anywhere in a long list, where an offset sorts every contact before it.
         """
         Partner = self.env["res.partner"]
-        key = self._order_key()
-        Partner.flush_model(["name", "cold_call_tz", "cold_call_next_at"])
+        key = self._order_key(latest_call_first)
+        Partner.flush_model(["name", "cold_call_tz", "cold_call_next_at", "cold_call_last_date"])
         query = Partner._search(domain)
         anchor = after_id or before_id
         if anchor:
@@ -321,14 +344,15 @@ class ColdCallList(models.AbstractModel):
         pages = max(1, math.ceil(total / limit))
         page = min(page, pages)
         domain = expression.AND([domain, self._callable_domain(outcomes)])
+        order = {"latest_call_first": list_key == HOT_LEADS}
         if page == 1:
-            partners = self._contacts(domain, limit)
+            partners = self._contacts(domain, limit, **order)
         elif page == pages:
-            partners = self._contacts(domain, total - (pages - 1) * limit, from_end=True)
+            partners = self._contacts(domain, total - (pages - 1) * limit, from_end=True, **order)
         else:
             # From the contact next to the page (unless it is gone), else by offset.
-            partners = self._contacts(domain, limit, **anchor) if anchor else self.env["res.partner"]
-            partners = partners or self._contacts(domain, limit, offset=(page - 1) * limit)
+            partners = self._contacts(domain, limit, **anchor, **order) if anchor else self.env["res.partner"]
+            partners = partners or self._contacts(domain, limit, offset=(page - 1) * limit, **order)
         return {
             "list": {"key": list_key, "name": name},
             "partners": partners,

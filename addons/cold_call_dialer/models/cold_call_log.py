@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from markupsafe import Markup, escape
 
@@ -40,6 +40,9 @@ class ColdCallLog(models.Model):
         readonly=True,
     )
     partner_id = fields.Many2one("res.partner", "Contact", required=True, index=True, ondelete="cascade", readonly=True)
+    phone_number = fields.Char(
+        "Number Dialed", readonly=True, help="The contact's number the call was made to (E.164)."
+    )
     filter_id = fields.Many2one(
         "ir.filters", "Saved Search", ondelete="set null", index="btree_not_null", readonly=True
     )
@@ -155,8 +158,12 @@ class ColdCallLog(models.Model):
         call_date = fields.Datetime.now()
         body = self._note_body(outcome, duration, call_date, note)
         with self.env.cr.savepoint():
-            self._apply_outcome(partner, outcome, body, next_call_at=outcome._next_call_at(partner, call_date))
             follow_up = next_steps.get("follow_up")
+            next_step_dates = [datetime.combine(follow_up["date_deadline"], time.min)] if follow_up else []
+            if next_steps.get("meeting"):
+                next_step_dates.append(next_steps["meeting"][0])
+            next_call_at = outcome._next_call_at(partner, call_date, min(next_step_dates, default=False))
+            self._apply_outcome(partner, outcome, body, next_call_at=next_call_at)
             if follow_up:
                 partner.activity_schedule(
                     "mail.mail_activity_data_call", note=self._text_to_html(note), automated=False, **follow_up
@@ -176,6 +183,7 @@ class ColdCallLog(models.Model):
                     "call_date": call_date,
                     "user_id": self.env.uid,
                     "partner_id": partner.id,
+                    "phone_number": next(iter(partner._cold_call_dial_numbers()), False),
                     "filter_id": ir_filter.id,
                     "list_name": list_name,
                     "outcome_id": outcome.id,

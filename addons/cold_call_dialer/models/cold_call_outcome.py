@@ -17,6 +17,7 @@ SCREEN_FIELDS = (
     "creates_opportunity",
     "books_meeting",
     "retry_hours",
+    "wait_for_next_step",
     "max_attempts",
     "attempt_window_days",
 )
@@ -69,6 +70,11 @@ class ColdCallOutcome(models.Model):
     )
     retry_hours = fields.Integer(
         "Retry After (hours)", help="The contact is not offered again before this many hours. 0: no wait."
+    )
+    wait_for_next_step = fields.Boolean(
+        "Wait for the Next Step",
+        help="The contact is offered again on the date of the follow-up or meeting booked on the call, or as soon "
+        "as the opportunity is won or lost; the retry wait applies to a call with neither date.",
     )
     max_attempts = fields.Integer(
         "Attempts Cap",
@@ -135,15 +141,18 @@ class ColdCallOutcome(models.Model):
             for outcome in self
         ]
 
-    def _next_call_at(self, partner, call_date):
+    def _next_call_at(self, partner, call_date, next_step_at=False):
         """When ``partner`` may be offered again after a call with this outcome: after its retry
-        wait, and once the attempts cap is reached, when the oldest counted attempt leaves the
-        window. False: at once (and for a call logged without an outcome)."""
+        wait (at ``next_step_at``, the follow-up or meeting of the call, for an outcome that
+        waits for it), and once the attempts cap is reached, when the oldest counted attempt
+        leaves the window. False: at once (and for a call logged without an outcome)."""
         if not self:
             return False
         self.ensure_one()
         waits = []
-        if self.retry_hours > 0:
+        if self.wait_for_next_step and next_step_at:
+            waits.append(next_step_at)
+        elif self.retry_hours > 0:
             waits.append(call_date + datetime.timedelta(hours=self.retry_hours))
         if self.max_attempts > 0:
             window = datetime.timedelta(days=max(self.attempt_window_days, 1))

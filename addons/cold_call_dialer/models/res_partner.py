@@ -6,6 +6,8 @@ from odoo.exceptions import AccessError
 from odoo.tools import SQL
 from odoo.tools.sql import column_exists, create_column
 
+from odoo.addons.cold_call_phone.tools import phone
+
 from ..const import CONTACTS_NOTIFICATION, REPS_CHANNEL, STATUS_FIELD
 
 # What the calls logged on a contact say about it: only the server writes it.
@@ -35,6 +37,7 @@ class ResPartner(models.Model):
         readonly=True,
         copy=False,
         ondelete="restrict",
+        index="btree_not_null",
         groups="base.group_user",
     )
     cold_call_next_at = fields.Datetime(
@@ -138,6 +141,13 @@ class ResPartner(models.Model):
         self.env["bus.bus"]._sendmany(
             [((company, REPS_CHANNEL), CONTACTS_NOTIFICATION, message) for company in companies]
         )
+
+    def _cold_call_dial_numbers(self):
+        """The contact's numbers the Dialer dials, in E.164, mobile first (read in the contact's
+        country, else the company's)."""
+        self.ensure_one()
+        code = (self.country_id or self.env.company.country_id).code
+        return [number for number in (phone.e164(self.mobile, code), phone.e164(self.phone, code)) if number]
 
     def action_view_cold_calls(self):
         """The calls logged on this contact, from its form's smart button."""

@@ -6,9 +6,11 @@ from . import test_cadence
 from . import test_log_call
 from . import test_next_steps
 from . import test_page
+from . import test_hot_leads
 from . import test_status_field
 from . import test_ui
 from . import test_bulk_outcome
+from . import test_bulk_actions
 from . import test_call_these
 from . import test_export_calls
 from . import test_dashboard

@@ -76,7 +76,8 @@ class TestAccess(DialerCase):
             self.alpha.id, status="meeting", meeting=self.meeting(), list_key="never_called"
         )
         self.env["cold.call.hold"].search([("partner_id", "=", self.alpha.id)]).unlink()
-        card = self.dialer(self.rep).open_contact([self.alpha.id])["current"]
+        # A booked meeting keeps the contact waiting: the rep opens it on purpose.
+        card = self.dialer(self.rep).open_contact([self.alpha.id], on_purpose=True)["current"]
         self.assertEqual([call["user"] for call in card["last_calls"]], ["Rita Rep"])
         # The chatter, readable by anyone who can read the contact, keeps both notes.
         self.assertEqual(len(card["notes"]), 2)

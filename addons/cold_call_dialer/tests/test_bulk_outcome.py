@@ -10,7 +10,7 @@ from odoo.addons.queue_job.tests.common import trap_jobs
 
 from .common import DialerCase, DialerFixturesMixin
 
-WIZARD_MODULE = "odoo.addons.cold_call_dialer.wizards.cold_call_bulk_outcome"
+WIZARD_MODULE = "odoo.addons.cold_call_dialer.wizards.cold_call_bulk_action"
 BULK_HEADLINE = "Call outcome set in bulk:"
 
 

@@ -48,8 +48,49 @@ class TestRetryCadence(DialerCase):
     def test_an_outcome_without_a_wait_clears_it(self):
         start = datetime(2024, 6, 3, 9, 0)
         self.call(self.alpha, "no_answer", start)
-        self.call(self.alpha, "interested", start + timedelta(minutes=10))
+        self.call(self.alpha, "callback", start + timedelta(minutes=10))  # without a follow-up date
         self.assertTrue(self.offered(start + timedelta(minutes=20), self.alpha)[0])
+
+    def test_every_connected_outcome_waits(self):
+        """A contact reached is not offered again a minute later: each connected outcome has a wait."""
+        start = datetime(2024, 6, 3, 9, 0)
+        for partner, status in ((self.alpha, "not_interested"), (self.bravo, "interested")):
+            self.call(partner, status, start)
+            self.assertFalse(self.offered(start + timedelta(minutes=1), partner)[0], status)
+        self.assertEqual(self.alpha.cold_call_next_at, start + timedelta(days=90))
+        self.assertEqual(self.bravo.cold_call_next_at, start + timedelta(days=30))
+
+    def test_interested_and_meeting_booked_wait_for_their_next_step(self):
+        start = datetime(2024, 6, 3, 9, 0)
+        with freeze_time(start):
+            follow_up = {"date": "2024-06-10", "user_id": self.rep.id, "summary": "Send the quote"}
+            self.dialer().log_call(self.alpha.id, status="interested", list_key="never_called", follow_up=follow_up)
+            meeting = {"start": "2024-06-05 04:30:00", "minutes": 30}
+            self.dialer().log_call(self.bravo.id, status="meeting", list_key="never_called", meeting=meeting)
+            self.env["cold.call.hold"].search([]).unlink()
+        self.assertEqual(self.alpha.cold_call_next_at, datetime(2024, 6, 10))
+        self.assertEqual(self.bravo.cold_call_next_at, datetime(2024, 6, 5, 4, 30))
+        self.assertFalse(self.offered(datetime(2024, 6, 9, 23), self.alpha)[0])
+        self.assertTrue(self.offered(datetime(2024, 6, 10, 0, 1), self.alpha)[0])
+        self.assertTrue(self.offered(datetime(2024, 6, 5, 4, 31), self.bravo)[0])
+
+    def test_a_won_or_lost_opportunity_offers_its_contact_again(self):
+        now = datetime.now()
+        for partner in (self.alpha, self.charlie):
+            self.call(partner, "interested", now)
+        self.call(self.bravo, "not_interested", now)
+        won, lost = (
+            self.env["cold.call.log"].search([("partner_id", "=", p.id)]).opportunity_id
+            for p in (self.alpha, self.charlie)
+        )
+        won.action_set_won()
+        lost.action_set_lost()
+        self.assertEqual((self.alpha.cold_call_next_at, self.charlie.cold_call_next_at), (False, False))
+        self.assertTrue(self.offered(now + timedelta(minutes=1), self.alpha)[0])
+        # A contact that waits for another reason keeps waiting when one of its deals closes.
+        other = self.env["crm.lead"].create({"name": "Other deal", "type": "opportunity", "partner_id": self.bravo.id})
+        other.action_set_won()
+        self.assertEqual(self.bravo.cold_call_next_at, (now + timedelta(days=90)).replace(microsecond=0))
 
     def test_wrong_number_and_do_not_call_are_never_offered_again(self):
         start = datetime(2024, 6, 3, 9, 0)

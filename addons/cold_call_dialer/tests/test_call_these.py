@@ -128,3 +128,16 @@ class TestContactsActionsUi(DialerTourCase):
         ir_filter = self.env["ir.filters"].search([("name", "=", "Dialer selection"), ("user_id", "=", self.rep.id)])
         picked = sorted((self.tour_alpha | self.tour_bravo).ids)
         self.assertEqual(self.env["cold.call.list"]._domain(ir_filter), [("id", "in", picked)])
+
+    def test_add_tags_and_schedule_an_activity_on_selected_contacts(self):
+        hot = self.env["res.partner.category"].create({"name": "Tour hot"})
+        self.start_rep_tour("cold_call_dialer_bulk_tags_activity")
+        for partner in self.tour_alpha | self.tour_bravo:
+            self.assertIn(hot, partner.category_id)
+            self.assertEqual(partner.activity_ids.summary, "Send the catalogue")
+            self.assertEqual(partner.activity_ids.user_id, self.rep)
+        self.assertFalse(self.tour_no_phone.activity_ids)
+
+    def test_export_calls_of_selected_contacts(self):
+        self.manager.password = self.manager.login
+        self.start_tour("/web", "cold_call_dialer_export_selected", login=self.manager.login)

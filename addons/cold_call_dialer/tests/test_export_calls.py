@@ -1,3 +1,4 @@
+import codecs
 import csv
 import io
 import zipfile
@@ -54,7 +55,9 @@ class ExportFixturesMixin(DialerFixturesMixin):
         wizard.file_format = "csv"
         filename, content, mimetype = wizard._export_file()
         self.assertEqual((filename, mimetype), ("cold_calls_2024-03-01_2024-03-31.csv", "text/csv;charset=utf-8"))
-        return list(csv.reader(io.StringIO(content.decode("utf-8"))))
+        # The byte-order mark tells Excel the file is UTF-8: non-ASCII names stay readable.
+        self.assertTrue(content.startswith(codecs.BOM_UTF8))
+        return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
 
 
 @tagged("post_install", "-at_install")
@@ -67,13 +70,13 @@ class TestExportCalls(ExportFixturesMixin, TransactionCase):
     def test_csv_holds_exactly_the_calls_of_the_list_and_days(self):
         rows = self.csv_rows(self.export())
         self.assertEqual(
-            rows[0],
+            rows[0][:12],
             [
                 "Date/Time",
                 "Sales Rep",
                 "Contact",
                 "Company",
-                "Phone",
+                "Number Dialed",
                 "Call List",
                 "Outcome",
                 "Duration (s)",
@@ -95,7 +98,8 @@ class TestExportCalls(ExportFixturesMixin, TransactionCase):
         bravo, charlie, alpha = rows[1:]
         self.assertEqual(bravo[7:11], ["42", "Yes", "No", self.logs["mar_first"].opportunity_id.name])
         self.assertEqual(charlie[11], "2024-03-20 10:00:00")
-        self.assertEqual(alpha[3:5], ["Kaveri Mills", "080 4123 0001"])
+        # The number the Dialer dialed: Alpha's mobile, not the landline.
+        self.assertEqual(alpha[3:5], ["Kaveri Mills", "+919845000001"])
         self.assertEqual(alpha[9], "No")
 
     def test_other_lists_and_all_lists(self):
@@ -105,6 +109,30 @@ class TestExportCalls(ExportFixturesMixin, TransactionCase):
         self.assertEqual([row[2] for row in rows[1:]], ["DT Delta"])
         rows = self.csv_rows(self.export(list_key="all"))
         self.assertEqual([row[2] for row in rows[1:]], ["DT Bravo", "DT Charlie", "DT Delta", "DT Echo", "DT Alpha"])
+
+    def test_non_ascii_names_survive_the_csv(self):
+        self.bravo.name = "डीटी ब्रावो Müller"
+        rows = self.csv_rows(self.export())
+        self.assertEqual(rows[1][2], "डीटी ब्रावो Müller")
+
+    def test_calls_of_selected_contacts(self):
+        """Export Calls in the Action menu of selected contacts: their calls, from every list."""
+        action = self.env.ref("cold_call_dialer.cold_call_log_export_action_contacts")
+        self.assertEqual(action.binding_model_id.model, "res.partner")
+        self.assertEqual(action.groups_id, self.env.ref("cold_call_dialer.group_cold_call_manager"))
+        Export = self.env["cold.call.log.export"].with_user(self.manager)
+        context = {"active_model": "res.partner", "active_ids": (self.alpha | self.delta).ids}
+        wizard = Export.with_context(context).create({"date_from": date(2024, 3, 1), "date_to": date(2024, 3, 31)})
+        self.assertEqual(wizard.partner_ids, self.alpha | self.delta)
+        self.assertEqual([row[2] for row in self.csv_rows(wizard)[1:]], ["DT Delta", "DT Alpha"])
+        # Opened elsewhere, the wizard is for every contact.
+        context = {"active_model": "crm.lead", "active_ids": self.alpha.ids}
+        self.assertFalse(Export.with_context(context).create({}).partner_ids)
+
+    def test_older_calls_show_the_number_the_dialer_dials(self):
+        self.logs["mar_mid"].sudo().phone_number = False
+        charlie = self.csv_rows(self.export())[2]
+        self.assertEqual(charlie[4], "+919845000003")
 
     def test_list_choices_are_the_lists_calls_were_made_from(self):
         Export = self.env["cold.call.log.export"].with_user(self.manager)
@@ -184,7 +212,7 @@ class TestExportCallsRoute(ExportFixturesMixin, HttpCase):
         self.assertEqual(response.status_code, 200)
         self.assertIn("attachment", response.headers["Content-Disposition"])
         self.assertIn("cold_calls_2024-03-01_2024-03-31.csv", response.headers["Content-Disposition"])
-        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
         self.assertEqual([row[2] for row in rows[1:]], ["DT Bravo", "DT Charlie", "DT Alpha"])
         self.authenticate("dialer_rep", "dialer_rep")
         self.assertEqual(self.url_open(url).status_code, 403)

@@ -216,3 +216,21 @@ class TestDashboardUi(DialerTourCase):
 
     def test_manager_reads_the_dashboard(self):
         self.start_tour("/web", "cold_call_dialer_dashboard", login=self.manager.login)
+
+
+@tagged("post_install", "-at_install")
+class TestDialerPhoneUi(DialerTourCase):
+    """The Dialer on a phone (390 x 844, touch)."""
+
+    browser_size = "390,844"  # Chromium reads "width,height"
+    touch_enabled = True
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_tour_fixtures()
+
+    def test_save_and_next_stays_within_the_thumbs_reach(self):
+        dialer = "/web#action=cold_call_dialer.cold_call_dialer_action"
+        self.start_tour(dialer, "cold_call_dialer_phone", login=self.rep.login)
+        self.assertEqual(self.tour_alpha.x_cold_call_status, "do_not_call")

@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 from datetime import datetime, time, timedelta
 
 import pytz
@@ -17,6 +18,7 @@ CSV_DATETIME = "%Y-%m-%d %H:%M:%S"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # What makes a spreadsheet read a cell as a formula (OWASP, CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+E164 = re.compile(r"\+[0-9]{1,15}")
 
 
 class ColdCallLogExport(models.TransientModel):
@@ -34,6 +36,12 @@ class ColdCallLogExport(models.TransientModel):
     list_key = fields.Selection(selection="_selection_list_key", string="Call List", required=True, default=ALL_LISTS)
     date_from = fields.Date("From", required=True, default=lambda self: self._default_month()[0])
     date_to = fields.Date("To", required=True, default=lambda self: self._default_month()[1])
+    partner_ids = fields.Many2many(
+        "res.partner",
+        string="Contacts",
+        default=lambda self: self._default_partners(),
+        help="Only the calls of these contacts (Export Calls on selected contacts); empty: every contact.",
+    )
     file_format = fields.Selection(
         [("xlsx", "Excel (XLSX)"), ("csv", "CSV")], string="Format", required=True, default="xlsx"
     )
@@ -42,6 +50,12 @@ class ColdCallLogExport(models.TransientModel):
     def _default_month(self):
         first = fields.Date.context_today(self).replace(day=1)
         return first, first + relativedelta(months=1, days=-1)
+
+    @api.model
+    def _default_partners(self):
+        if self.env.context.get("active_model") != "res.partner":
+            return self.env["res.partner"]
+        return self.env["res.partner"].browse(self.env.context.get("active_ids") or [])
 
     @api.model
     def _selection_list_key(self):
@@ -89,11 +103,12 @@ class ColdCallLogExport(models.TransientModel):
         self._check_manager()
         if self.create_uid != self.env.user:
             raise AccessError(_("This export was prepared by someone else: open Export Calls yourself."))
-        rows = self._rows()
+        columns = self._columns()
+        rows = self._rows(columns)
         name = f"cold_calls_{self.date_from}_{self.date_to}"
         if self.file_format == "csv":
-            return f"{name}.csv", self._csv(rows), "text/csv;charset=utf-8"
-        return f"{name}.xlsx", self._xlsx(rows), XLSX_MIMETYPE
+            return f"{name}.csv", self._csv(columns, rows), "text/csv;charset=utf-8"
+        return f"{name}.xlsx", self._xlsx(columns, rows), XLSX_MIMETYPE
 
     def _log_domain(self):
         """The calls of the chosen list made between the two days, in the user's time zone."""
@@ -110,27 +125,40 @@ class ColdCallLogExport(models.TransientModel):
             domain += [("filter_id", "=", False), ("list_name", "=", key.removeprefix(NAME_PREFIX))]
         elif key != ALL_LISTS:
             raise UserError(_("This call list does not exist."))
+        if self.partner_ids:
+            domain.append(("partner_id", "in", self.partner_ids.ids))
         return domain
 
-    @api.model
-    def _headers(self):
+    def _columns(self):
+        """(header, width, value of a call) of each column of the file, in order; a call is read as
+        superuser (see ``_rows``). Extensions add theirs."""
         return [
-            _("Date/Time"),
-            _("Sales Rep"),
-            _("Contact"),
-            _("Company"),
-            _("Phone"),
-            _("Call List"),
-            _("Outcome"),
-            _("Duration (s)"),
-            _("Connected"),
-            _("Follow-up"),
-            _("Opportunity"),
-            _("Meeting"),
+            (_("Date/Time"), 17, lambda log: self._local(log.call_date)),
+            (_("Sales Rep"), 18, lambda log: log.user_id.name),
+            (_("Contact"), 24, lambda log: log.partner_id.name or log.partner_id.display_name),
+            (_("Company"), 22, lambda log: log.partner_id.parent_id.name or log.partner_id.company_name or ""),
+            (_("Number Dialed"), 18, self._number_dialed),
+            (_("Call List"), 22, lambda log: log.list_name),
+            (_("Outcome"), 26, lambda log: log.outcome_id.name or ""),
+            (_("Duration (s)"), 12, lambda log: log.duration),
+            (_("Connected"), 10, lambda log: log.connected),
+            (_("Follow-up"), 10, lambda log: log.follow_up_scheduled),
+            (_("Opportunity"), 26, lambda log: log.opportunity_id.name or ""),
+            (_("Meeting"), 17, lambda log: self._local(log.calendar_event_id.start)),
         ]
 
-    def _rows(self):
-        """One row per call, oldest first, times in the user's time zone.
+    @api.model
+    def _number_dialed(self, log):
+        """The number the call was made to; for calls logged before it was kept, the number the
+        Dialer dials for the contact."""
+        return log.phone_number or next(iter(log.partner_id._cold_call_dial_numbers()), "")
+
+    def _local(self, value):
+        """A UTC datetime in the user's time zone, as the file shows times."""
+        return fields.Datetime.context_timestamp(self, value).replace(tzinfo=None) if value else None
+
+    def _rows(self, columns):
+        """One row per call, oldest first.
 
         The calls are searched with the manager's rights (their companies); what a call names
         (contact, opportunity, meeting) is read as superuser, as the Dialer created the
@@ -138,30 +166,7 @@ class ColdCallLogExport(models.TransientModel):
         export of a call they may see.
         """
         logs = self.env["cold.call.log"].search(self._log_domain(), order="call_date, id")
-
-        def local(value):
-            return fields.Datetime.context_timestamp(self, value).replace(tzinfo=None) if value else None
-
-        rows = []
-        for log in logs.sudo():
-            partner = log.partner_id
-            rows.append(
-                [
-                    local(log.call_date),
-                    log.user_id.name,
-                    partner.name or partner.display_name,
-                    partner.parent_id.name or partner.company_name or "",
-                    partner.phone or partner.mobile or "",
-                    log.list_name,
-                    log.outcome_id.name or "",
-                    log.duration,
-                    log.connected,
-                    log.follow_up_scheduled,
-                    log.opportunity_id.name or "",
-                    local(log.calendar_event_id.start),
-                ]
-            )
-        return rows
+        return [[value(log) for _header, _width, value in columns] for log in logs.sudo()]
 
     def _text(self, value):
         if isinstance(value, bool):
@@ -170,28 +175,32 @@ class ColdCallLogExport(models.TransientModel):
             return value.strftime(CSV_DATETIME)
         return "" if value is None else value
 
-    def _csv(self, rows):
+    def _csv(self, columns, rows):
+        """UTF-8 with a byte-order mark, which tells Excel the encoding of non-ASCII names."""
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(self._headers())
+        writer.writerow([header for header, _width, _value in columns])
         for row in rows:
             writer.writerow([self._csv_cell(self._text(value)) for value in row])
-        return buffer.getvalue().encode("utf-8")
+        return buffer.getvalue().encode("utf-8-sig")
 
     @api.model
     def _csv_cell(self, text):
         """A cell a spreadsheet opens as text, never as a formula: one that starts with a formula
-        character is prefixed with a quote, as OWASP recommends (CSV injection)."""
-        return f"'{text}" if isinstance(text, str) and text.startswith(FORMULA_STARTS) else text
+        character is prefixed with a quote, as OWASP recommends (CSV injection). A number in
+        E.164 (a plus and digits) calls nothing, and stays as dialed."""
+        if isinstance(text, str) and text.startswith(FORMULA_STARTS) and not E164.fullmatch(text):
+            return f"'{text}"
+        return text
 
-    def _xlsx(self, rows):
+    def _xlsx(self, columns, rows):
         buffer = io.BytesIO()
         # Contact names and notes are data, never formulas.
         workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
         sheet = workbook.add_worksheet(_("Calls"))
         bold = workbook.add_format({"bold": True})
         when = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
-        headers = self._headers()
+        headers = [header for header, _width, _value in columns]
         sheet.write_row(0, 0, headers, bold)
         for row_index, row in enumerate(rows, start=1):
             for col, value in enumerate(row):
@@ -203,7 +212,7 @@ class ColdCallLogExport(models.TransientModel):
                     sheet.write_string(row_index, col, self._text(value))
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, max(len(rows), 1), len(headers) - 1)
-        for col, width in enumerate((17, 18, 24, 22, 18, 22, 26, 12, 10, 10, 26, 17)):
+        for col, (_header, width, _value) in enumerate(columns):
             sheet.set_column(col, col, width)
         workbook.close()
         return buffer.getvalue()

@@ -12,6 +12,8 @@ import { PageNavigator } from "../page_navigator/page_navigator";
 import { DialerModel } from "./dialer_model";
 import { useLiveContacts } from "./live_updates";
 
+const ROOT_MENU = "cold_call_dialer.cold_call_dialer_menu_root";
+
 /**
  * The Dialer: pick a saved contact search, then work it call by call.
  *
@@ -25,6 +27,12 @@ export class Dialer extends Component {
 
     setup() {
         this.action = useService("action");
+        // Opened from another app ("Call these" in Contacts), the Dialer still shows its own menus.
+        const menu = useService("menu");
+        const root = menu.getAll().find((item) => item.xmlid === ROOT_MENU);
+        if (root) {
+            menu.setCurrentMenu(root);
+        }
         this.model = useState(
             new DialerModel({
                 orm: useService("orm"),

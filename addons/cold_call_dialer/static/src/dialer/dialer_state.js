@@ -99,9 +99,12 @@ export function followUpValues(followUp, defaultUserId) {
     };
 }
 
-/** Pick an outcome (picking it again clears it); the follow-up follows its flag until touched. */
+/**
+ * Pick an outcome: picking the chosen one again keeps it (a suggested outcome is confirmed with
+ * its key), another one replaces it. The follow-up follows its flag until touched.
+ */
 export function pickOutcome(form, options, value) {
-    form.status = form.status === value ? false : value;
+    form.status = value;
     const option = options.find((o) => o.value === form.status);
     if (!form.followUp.touched) {
         form.followUp.enabled = Boolean(option && option.follow_up);

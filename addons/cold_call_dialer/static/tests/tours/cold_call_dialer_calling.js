@@ -1,12 +1,7 @@
 /** @odoo-module **/
 
 import { registry } from "@web/core/registry";
-import { openDialerSteps } from "./tour_steps";
-
-function pressKey(key, options = {}) {
-    const target = document.activeElement || document.body;
-    target.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true, ...options }));
-}
+import { openDialerSteps, pressKey } from "./tour_steps";
 
 /** Change a contact "elsewhere in Odoo", as another screen or user would. */
 async function writeContact(contactId, values) {

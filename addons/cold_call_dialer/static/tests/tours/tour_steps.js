@@ -27,3 +27,9 @@ export function startCallingSteps() {
         },
     ];
 }
+
+/** A key pressed on the focused element, as the keyboard would (the hotkeys listen to keydown). */
+export function pressKey(key, options = {}) {
+    const target = document.activeElement || document.body;
+    target.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true, ...options }));
+}
