@@ -176,15 +176,20 @@ class CrmLead(models.Model):
     @api.model
     def _mcube_pop_up(self, call, account):
         """Pop up an inbound call (a parsed delivery of the company of MCUBE ``account``) on its
-        salesperson's screen as soon as it starts, without waiting for the job queue: the user
-        of the company owning the DID, else with the agent's phone, gets the caller's lead, else
-        contact, among those they may read, or only the number."""
-        if call["phase"] != "start" or call["direction"] != "inbound":
+        salesperson's screen as soon as it starts, without waiting for the job queue, and tell
+        that screen when it ends: an answered call's pop-up closes, a missed one's says so.
+
+        The user of the company owning the DID, else with the agent's phone, gets the caller
+        by name (the person, their company), from the lead, else contact, they may read."""
+        if call["direction"] != "inbound":
             return
         caller, did, agent = (phone.e164(call[key], account.country_code) for key in POP_UP_NUMBERS)
         company = self.env["res.company"].browse(account.company_id)
         user = self.env["mcube.call.record"]._salespeople([(did, agent)], company)[did, agent]
         if not caller or not user:
+            return
+        if call["phase"] == "hangup" and call["status"] == "answered":
+            self.env["bus.bus"]._sendone(user.partner_id, POP_UP, {"call_id": call["call_id"], "state": "ended"})
             return
         as_user = self.with_user(user).with_company(company)
         lead, partner = as_user, as_user.env["res.partner"]
@@ -198,9 +203,12 @@ class CrmLead(models.Model):
             POP_UP,
             {
                 "call_id": call["call_id"],
+                "state": "ringing" if call["phase"] == "start" else "missed",
                 "number": caller,
-                "lead": {"id": lead.id, "name": lead.name} if lead else False,
-                "partner": {"id": partner.id, "name": partner.display_name} if partner else False,
+                "name": (lead.contact_name if partner.is_company else partner.name) or lead.contact_name or False,
+                "company": partner.commercial_company_name or lead.partner_name or False,
+                "lead": {"id": lead.id} if lead else False,
+                "partner": {"id": partner.id} if partner else False,
             },
         )
 

@@ -42,6 +42,14 @@ class IrHttp(models.AbstractModel):
             httprequest._cached_data = body.data
         request.mcube_body = body
 
+    def session_info(self):
+        """The bus position when the page loaded: the incoming-call pop-ups sent before it
+        (which the bus replays to a new login for a while) are not shown again."""
+        info = super().session_info()
+        if self.env.user._is_internal():
+            info["mcube_bus_id"] = self.env["bus.bus"].sudo()._bus_last_id()
+        return info
+
     @classmethod
     def _dispatch(cls, endpoint):
         """Call the webhook without the request's parameters: it reads its body and its

@@ -33,9 +33,12 @@ class TestIncomingCall(McubeCase, HttpCase):
             popup,
             {
                 "call_id": "POP-1",
+                "state": "ringing",
                 "number": "+919876543210",
+                "name": "Asha Caller",
+                "company": False,
                 "lead": False,
-                "partner": {"id": contact.id, "name": "Asha Caller"},
+                "partner": {"id": contact.id},
             },
         )
         for other in (self.salesman_agent, self.salesman_other, self.manager):
@@ -43,14 +46,47 @@ class TestIncomingCall(McubeCase, HttpCase):
 
     def test_a_known_lead_is_named_and_replays_hangups_and_outbound_calls_do_not_pop_up(self):
         lead = self.env["crm.lead"].create(
-            {"name": "Big deal", "phone": "+91 98765 43211", "user_id": self.salesman_did.id}
+            {
+                "name": "Big deal",
+                "contact_name": "Ravi Buyer",
+                "partner_name": "Deccan Traders",
+                "phone": "+91 98765 43211",
+                "user_id": self.salesman_did.id,
+            }
         )
         self.post(sample(START, callid="POP-2", callto="9876543211"))
-        self.assertEqual(self.popups(self.salesman_did)[0]["lead"], {"id": lead.id, "name": "Big deal"})
+        [popup] = self.popups(self.salesman_did)
+        # The person and their company, never the opportunity's title.
+        self.assertEqual(
+            (popup["lead"], popup["name"], popup["company"]), ({"id": lead.id}, "Ravi Buyer", "Deccan Traders")
+        )
         self.post(sample(START, callid="POP-2", callto="9876543211"))  # a replay
         self.post(sample(START, callid="POP-3", direction="outbound"))
-        self.post(sample("inbound_answered_hangup", callid="POP-4"))
         self.assertEqual(len(self.popups(self.salesman_did)), 1)
+        # Its answered end closes the pop-up: a message naming nobody.
+        self.post(sample("inbound_answered_hangup", callid="POP-2", callto="9876543211"))
+        self.assertEqual(self.popups(self.salesman_did)[1:], [{"call_id": "POP-2", "state": "ended"}])
+
+    def test_a_missed_call_turns_its_pop_up_into_a_missed_one(self):
+        company = self.env["res.partner"].create({"name": "Kaveri Mills", "is_company": True})
+        self.env["res.partner"].create({"name": "Asha Caller", "mobile": "9876543212", "parent_id": company.id})
+        self.post(sample(START, callid="POP-7", callto="9876543212"))
+        self.post(sample("outbound_noanswer", callid="POP-7", callto="9876543212", direction="inbound"))
+        ringing, missed = self.popups(self.salesman_did)
+        self.assertEqual((ringing["state"], missed["state"]), ("ringing", "missed"))
+        self.assertEqual(
+            (missed["call_id"], missed["name"], missed["company"]), ("POP-7", "Asha Caller", "Kaveri Mills")
+        )
+
+    def test_the_page_knows_which_pop_ups_came_before_it(self):
+        self.post(sample(START, callid="POP-8"))
+        self.authenticate("mcube_did", "mcube_did")
+        info = self.url_open(
+            "/web/session/get_session_info",
+            data=json.dumps({"params": {}}),
+            headers={"Content-Type": "application/json"},
+        ).json()["result"]
+        self.assertGreaterEqual(info["mcube_bus_id"], self.env["bus.bus"].search([], order="id desc", limit=1).id)
 
     def test_the_agent_phone_gets_it_when_the_did_is_nobodys(self):
         self.post(sample(START, callid="POP-5", clicktocalldid="8000000000"))

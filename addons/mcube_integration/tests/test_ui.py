@@ -1,6 +1,12 @@
+import threading
+import time
+
 from odoo.tests import HttpCase, tagged
 
-from .common import McubeCase, sample
+from odoo.addons.bus.tests.common import WebsocketCase
+
+from ..tools.payload import parse
+from .common import TOKEN, McubeCase, sample
 
 
 @tagged("post_install", "-at_install")
@@ -17,3 +23,35 @@ class TestUi(McubeCase, HttpCase):
     def test_sales_manager_sets_virtual_numbers_in_the_list(self):
         self.start_tour("/web", "mcube_integration_numbers", login="mcube_manager")
         self.assertEqual(self.salesman_other.mcube_virtual_number, "+918044445555")
+
+
+@tagged("post_install", "-at_install")
+class TestIncomingCallUi(McubeCase, WebsocketCase):
+    """Incoming-call pop-ups in the salesperson's browser, with MCUBE's events posted to the real
+    webhook by the tour. (WebsocketCase lets the browser hold its websocket.)"""
+
+    def wake_the_bus(self, stop):
+        """Tests never commit, so PostgreSQL never notifies the bus: wake the salesperson's websocket."""
+        while not stop.is_set():
+            self.trigger_notification_dispatching([self.salesman_did.partner_id])
+            time.sleep(0.3)
+
+    def test_pop_ups_follow_their_call_and_name_the_person(self):
+        company = self.env["res.partner"].create({"name": "Kaveri Mills", "is_company": True})
+        self.env["res.partner"].create({"name": "Asha Caller", "mobile": "9876543210", "parent_id": company.id})
+        # A call that rang before the salesperson logged in: the bus still holds it.
+        self.store(sample("inbound_call_start", callid="TOUR-POP-0", callto="9811122222"))
+        self.env["crm.lead"]._mcube_pop_up(
+            parse(sample("inbound_call_start", callid="TOUR-POP-0", callto="9811122222")),
+            self.env["res.company"]._mcube_account(TOKEN),
+        )
+        stop = threading.Event()
+        waker = threading.Thread(target=self.wake_the_bus, args=(stop,), daemon=True)
+        waker.start()
+        try:
+            self.start_tour("/web", "mcube_integration_incoming_call", login="mcube_did")
+        finally:
+            stop.set()
+            waker.join(5)
+        posted = self.env["mcube.event"].search([("call_id", "in", ["TOUR-POP-1", "TOUR-POP-2"])])
+        self.assertEqual(sorted(posted.mapped("phase")), ["hangup", "hangup", "start", "start"])

@@ -89,8 +89,42 @@ registry.category("web_tour.tours").add("mcube_integration_settings", {
             isCheck: true,
         },
         {
-            content: "with a button to copy it",
+            content: "with a button to copy it, and all of it readable",
             trigger: '.o_field_CopyClipboardChar[name="mcube_webhook_url"] .o_clipboard_button',
+            run() {
+                const url = document.querySelector('[name="mcube_webhook_url"] span');
+                // However long the address (a long domain, a path): it wraps, nothing is cut.
+                if (getComputedStyle(url).whiteSpace === "nowrap" || url.scrollWidth > url.clientWidth + 1) {
+                    throw new Error(`The URL is cut: ${url.scrollWidth} px shown in ${url.clientWidth} px`);
+                }
+            },
+        },
+        {
+            content: "The webhook token is masked",
+            trigger: '.o_field_widget[name="mcube_webhook_token"] input[type="password"]',
+            isCheck: true,
+        },
+        {
+            content: "Show it",
+            trigger: '.o_field_widget[name="mcube_webhook_token"] .o_mcube_secret_toggle',
+        },
+        {
+            content: "The administrator reads the token",
+            trigger: '.o_field_widget[name="mcube_webhook_token"] input[type="text"]',
+            run() {
+                const value = document.querySelector('[name="mcube_webhook_token"] input').value;
+                if (value !== "test-token-5f1c2a") {
+                    throw new Error(`The token shown is "${value}"`);
+                }
+            },
+        },
+        {
+            content: "Hide it again",
+            trigger: '.o_field_widget[name="mcube_webhook_token"] .o_mcube_secret_toggle',
+        },
+        {
+            content: "Masked again",
+            trigger: '.o_field_widget[name="mcube_webhook_token"] input[type="password"]',
             isCheck: true,
         },
     ],
@@ -125,6 +159,75 @@ registry.category("web_tour.tours").add("mcube_integration_numbers", {
             trigger:
                 '.o_data_row:has(td[name="name"]:contains("Otto Other")) td[name="mcube_virtual_number"]:contains("+918044445555")',
             isCheck: true,
+        },
+    ],
+});
+
+// tests/common.py's webhook token and the DID of the tour's salesperson (mcube_did).
+const TOKEN = "test-token-5f1c2a";
+const DID = "8045678901";
+
+/** MCUBE posts an inbound call's event to the webhook, as it would from its servers. */
+async function mcubePosts(callid, callto, hangup = false, dialstatus = "") {
+    const event = { callid, callto, clicktocalldid: DID, direction: "inbound", dialstatus };
+    event.starttime = "2025-11-13 14:30:05";
+    if (hangup) {
+        event.endtime = "2025-11-13 14:31:05";
+    }
+    const response = await fetch("/mcube/webhook", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-MCUBE-Token": TOKEN },
+        body: JSON.stringify(event),
+    });
+    if (response.status !== 202) {
+        throw new Error(`the webhook answered ${response.status}: ${await response.text()}`);
+    }
+}
+
+registry.category("web_tour.tours").add("mcube_integration_incoming_call", {
+    test: true,
+    url: "/web",
+    steps: () => [
+        {
+            content: "Logged in after a call that rang a moment ago",
+            trigger: ".o_main_navbar",
+            async run() {
+                // Time for the bus to connect and replay what it holds of the last minute.
+                await new Promise((resolve) => setTimeout(resolve, 3000));
+            },
+        },
+        {
+            content: "That call does not pop up again; a new call from a known contact comes in",
+            trigger: "body:not(:has(.o_mcube_incoming_call))",
+            run: () => mcubePosts("TOUR-POP-1", "9876543210"),
+        },
+        {
+            content: "The pop-up names the person and their company, and the number once",
+            trigger:
+                ".o_mcube_call_ringing:contains('Incoming call'):contains('Asha Caller · Kaveri Mills · +919876543210')",
+            run: () => mcubePosts("TOUR-POP-1", "9876543210", true, "NoAnswer"),
+        },
+        {
+            content: "Nobody answered: the same pop-up says the call was missed",
+            trigger: ".o_mcube_call_missed:contains('Missed call'):contains('Asha Caller')",
+            extra_trigger: "body:not(:has(.o_mcube_call_ringing))",
+            run: () => mcubePosts("TOUR-POP-2", "9811100000"),
+        },
+        {
+            content: "An unknown caller pops up with the number only",
+            trigger: ".o_mcube_call_ringing:contains('+919811100000')",
+            run: () => mcubePosts("TOUR-POP-2", "9811100000", true, "ANSWER"),
+        },
+        {
+            content: "Answered: its pop-up closes, the missed call's stays",
+            trigger: "body:not(:has(.o_mcube_call_ringing))",
+            extra_trigger: ".o_mcube_call_missed",
+            run() {
+                const count = document.querySelectorAll(".o_mcube_incoming_call").length;
+                if (count !== 1) {
+                    throw new Error(`${count} pop-ups are open, not 1`);
+                }
+            },
         },
     ],
 });
