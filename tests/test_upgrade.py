@@ -21,7 +21,9 @@ from odoo_server import OdooServer, odoo_options
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "addons" / "mcube_integration" / "tests" / "samples"
 RELEASES = {
-    # The last release before this one.
+    # The last release before this one: outcomes as records.
+    "d3b369b": "the release of December 6th",
+    # Outcome meanings on the options of the outcome field.
     "7ef3780": "the release of November 28th",
     # Before the click-to-call bridge: an upgrade must install it, as a new install does.
     "c041e57": "the release of November 26th",
@@ -216,12 +218,22 @@ def use_the_release(server, rpc, has_bridge):
     def option(value):
         return rpc.call(Options, "search", [("field_id", "=", field[0]), ("value", "=", value)])
 
-    option_fields = rpc.call(Options, "fields_get", [], attributes=["type"])
-    rpc.call(Options, "write", option("voicemail"), {"cold_call_follow_up": True})
-    if "cold_call_retry_hours" in option_fields:
-        rpc.call(Options, "write", option("callback"), {"cold_call_retry_hours": 12, "cold_call_max_attempts": 2})
-    if "cold_call_mcube_statuses" in option_fields:
-        rpc.call(Options, "write", option("not_interested"), {"cold_call_mcube_statuses": "ANSWER"})
+    if rpc.call("ir.model", "search", [("model", "=", "cold.call.outcome")]):
+
+        def edit_meaning(value, values):
+            outcome = rpc.call("cold.call.outcome", "search", [("value", "=", value)])
+            rpc.call("cold.call.outcome", "write", outcome, values)
+
+    else:  # the meanings were on the options, each name prefixed
+
+        def edit_meaning(value, values):
+            known = rpc.call(Options, "fields_get", [], attributes=["type"])
+            values = {f"cold_call_{key}": item for key, item in values.items() if f"cold_call_{key}" in known}
+            rpc.call(Options, "write", option(value), values)
+
+    edit_meaning("voicemail", {"follow_up": True})
+    edit_meaning("callback", {"retry_hours": 12, "max_attempts": 2})
+    edit_meaning("not_interested", {"mcube_statuses": "ANSWER"})
     rpc.call(Options, "create", {"field_id": field[0], "value": "demo_done", "name": "Demo Done", "sequence": 50})
 
     partners = rpc.call("res.partner", "search", [("phone", "!=", False), ("is_company", "=", False)], limit=8)

@@ -4,6 +4,8 @@ settings and the tests."""
 from datetime import timedelta
 
 DEFAULT_ENDPOINT = "https://api.mcube.com/Restmcube-api/outbound-calls"
+# Where integrators end a call in progress (token + MCUBE's call id); not published by MCUBE.
+DEFAULT_RELEASE_ENDPOINT = "https://config.mcube.com/hangup-api/call-release"
 
 # (connect, read) seconds: the rep waits on the Call button for at most this long.
 TIMEOUTS = (3.05, 10)
@@ -13,6 +15,10 @@ REFID_PREFIX = "ccd-"
 # answer (its transaction is not committed): the event's job waits for a call this recent.
 JOIN_WAIT = timedelta(minutes=2)
 JOIN_RETRY_SECONDS = 10
+# A rep has one live call at a time; one that MCUBE never reported ended stops counting
+# after this long, and as soon as the rep logs it.
+LIVE_CALL_LIMIT = timedelta(hours=2)
+LIVE_STATES = ("requested", "ringing", "connected")
 # An event without our refid joins an attempt of the same numbers made this long before the
 # call started (or a little after: the clocks of MCUBE and Odoo differ).
 JOIN_WINDOW_BEFORE = timedelta(minutes=30)

@@ -1,7 +1,11 @@
+from psycopg2.errors import UniqueViolation
+
 from odoo import _, api, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from odoo.addons.cold_call_phone.tools import phone
+
+from ..const import LIVE_STATES
 
 
 class ColdCallDialer(models.AbstractModel):
@@ -34,6 +38,7 @@ class ColdCallDialer(models.AbstractModel):
         self._check_dialer_user()
         partner = self._writable_partner(partner_id)
         dial = self._mcube_dial_number(partner, number)
+        self._mcube_check_no_live_call()
         self._mcube_check_callable(partner)
         Attempt = self.env["cold.call.mcube.attempt"]
         endpoint, token, refurl = Attempt._config()
@@ -50,16 +55,20 @@ class ColdCallDialer(models.AbstractModel):
             )
         if not phone.mcube_number(dial):
             return self._mcube_failure(dial, _("MCUBE calls Indian numbers only: %s is not one.", dial))
-        attempt = Attempt.sudo().create(
-            {
-                "partner_id": partner.id,
-                "user_id": self.env.uid,
-                "company_id": self.env.company.id,
-                "refid": Attempt._new_refid(),
-                "executive_number": executive,
-                "customer_number": dial,
-            }
-        )
+        try:
+            with self.env.cr.savepoint():
+                attempt = Attempt.sudo().create(
+                    {
+                        "partner_id": partner.id,
+                        "user_id": self.env.uid,
+                        "company_id": self.env.company.id,
+                        "refid": Attempt._new_refid(),
+                        "executive_number": executive,
+                        "customer_number": dial,
+                    }
+                )
+        except UniqueViolation as error:  # the rep's other request, at the same moment
+            raise UserError(_("You are placing another call already: hang up first.")) from error
         if not attempt._request_call(endpoint, token, refurl):
             return self._mcube_failure(dial, attempt.error, attempt)
         return {
@@ -71,6 +80,17 @@ class ColdCallDialer(models.AbstractModel):
         }
 
     @api.model
+    def hang_up(self, attempt_id):
+        """End the rep's MCUBE call in progress: ``{"ok": True}`` when MCUBE ended it (its
+        events then bring the talk time), else ``{"ok": False, "error": sentence}`` asking the
+        rep to hang up on their phone. A call already over is answered ``ok``."""
+        attempt = self._mcube_own_attempt(attempt_id)
+        if attempt.state not in LIVE_STATES:
+            return {"ok": True}
+        error = attempt._release()
+        return {"ok": not error, "error": error or False}
+
+    @api.model
     def log_call(self, partner_id, *args, mcube_attempt_id=False, **kwargs):
         """Also joins the call log and the MCUBE call: ``mcube_attempt_id`` is the attempt
         ``place_call`` returned, checked to be the rep's own call to this contact, not logged
@@ -80,15 +100,14 @@ class ColdCallDialer(models.AbstractModel):
         result = super().log_call(partner_id, *args, **kwargs)
         if attempt:
             log = self.env["cold.call.log"].sudo().browse(result["log_id"])
-            log.mcube_call_record_id = attempt.call_record_id
+            log.write({"mcube_call_record_id": attempt.call_record_id.id, "phone_number": attempt.customer_number})
             attempt.call_log_id = log
         return result
 
     @api.model
     def _mcube_dial_number(self, partner, number):
         """The E.164 number to call: one of the contact's (mobile first), as the Dialer dials them."""
-        code = (partner.country_id or self.env.company.country_id).code
-        numbers = [dial for dial in (phone.e164(partner.mobile, code), phone.e164(partner.phone, code)) if dial]
+        numbers = partner._cold_call_dial_numbers()
         if not numbers:
             raise UserError(_("“%s” has no phone number to call.", partner.display_name))
         if number and number not in numbers:
@@ -105,18 +124,33 @@ class ColdCallDialer(models.AbstractModel):
             raise UserError(_("“%s” is being called by another sales rep.", partner.display_name))
 
     @api.model
+    def _mcube_check_no_live_call(self):
+        """One call at a time: MCUBE would ring the rep's phone while they are on another call."""
+        live = self.env["cold.call.mcube.attempt"]._live_call(self.env.user)
+        if live:
+            raise UserError(
+                _("You are on a call with “%s”: hang up, or save that call, first.", live.partner_id.display_name)
+            )
+
+    @api.model
     def _mcube_failure(self, dial, error, attempt=None):
         return {"ok": False, "error": error, "tel": f"tel:{dial}", "attempt_id": attempt.id if attempt else False}
 
     @api.model
-    def _mcube_attempt_to_log(self, attempt_id, partner_id):
-        """The rep's own attempt on this contact, not logged yet (checked before the log is written)."""
+    def _mcube_own_attempt(self, attempt_id):
+        """The rep's own MCUBE call ``attempt_id`` (as superuser: only the server writes attempts)."""
         self._check_dialer_user()
         if not self._is_id(attempt_id):
-            raise ValidationError(_("The MCUBE call to log is not valid."))
+            raise ValidationError(_("The MCUBE call is not valid."))
         attempt = self.env["cold.call.mcube.attempt"].search([("id", "=", attempt_id)]).sudo()
         if not attempt or attempt.user_id != self.env.user:
             raise AccessError(_("This MCUBE call does not exist or is not yours."))
+        return attempt
+
+    @api.model
+    def _mcube_attempt_to_log(self, attempt_id, partner_id):
+        """The rep's own attempt on this contact, not logged yet (checked before the log is written)."""
+        attempt = self._mcube_own_attempt(attempt_id)
         if attempt.partner_id.id != partner_id:
             raise UserError(_("This MCUBE call was made to another contact: log it on “%s”.", attempt.partner_id.name))
         if attempt.call_log_id:

@@ -3,6 +3,7 @@ import uuid
 from urllib.parse import quote
 
 from odoo import _, api, fields, models
+from odoo.tools import SQL, sql
 
 from odoo.addons.cold_call_phone.tools import phone
 from odoo.addons.mcube_integration.const import WEBHOOK_PATH
@@ -10,6 +11,8 @@ from odoo.addons.mcube_integration.const import WEBHOOK_PATH
 from ..const import (
     BUS_TYPE,
     DEFAULT_ENDPOINT,
+    LIVE_CALL_LIMIT,
+    LIVE_STATES,
     REFID_PREFIX,
     STATE_RANK,
     TIMEOUTS,
@@ -18,8 +21,9 @@ from ..tools import click_to_call
 
 _logger = logging.getLogger(__name__)
 
+LIVE_CALL_INDEX = "cold_call_mcube_attempt_one_live_call"
 # A change of these is news for the rep's Dialer.
-NOTIFIED_FIELDS = ("state", "duration", "recording_url", "mcube_status")
+NOTIFIED_FIELDS = ("state", "duration", "recording_url", "mcube_status", "error")
 
 
 class ColdCallMcubeAttempt(models.Model):
@@ -105,6 +109,7 @@ class ColdCallMcubeAttempt(models.Model):
             "duration": self.duration,
             "recording_url": self.recording_url or False,
             "mcube_status": self.mcube_status or False,
+            "error": self.error or False,
             "suggested_outcome": self._suggested_outcome(),
         }
 
@@ -136,6 +141,39 @@ class ColdCallMcubeAttempt(models.Model):
             refurl = f"{base_url}{WEBHOOK_PATH}?token={quote(company.mcube_webhook_token, safe='')}"
         endpoint = (company.mcube_click_to_call_url or DEFAULT_ENDPOINT).strip()
         return endpoint, (company.mcube_api_token or "").strip(), refurl
+
+    def init(self):
+        """One live call per rep: requested or under way, and not logged yet. Installing on a
+        database that has more ends all but each rep's newest."""
+        live = SQL("state IN %s AND call_log_id IS NULL", LIVE_STATES)
+        if not sql.index_exists(self.env.cr, LIVE_CALL_INDEX):
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE %(table)s SET state = 'ended' WHERE %(live)s AND id NOT IN "
+                    "(SELECT max(id) FROM %(table)s WHERE %(live)s GROUP BY user_id)",
+                    table=SQL.identifier(self._table),
+                    live=live,
+                )
+            )
+            self.env.cr.execute(
+                SQL(
+                    "CREATE UNIQUE INDEX %s ON %s (user_id) WHERE %s",
+                    SQL.identifier(LIVE_CALL_INDEX),
+                    SQL.identifier(self._table),
+                    live,
+                )
+            )
+
+    @api.model
+    def _live_call(self, user):
+        """The user's call in progress, if any. One older than the limit is over: MCUBE never
+        reported its end, and it must not keep the rep from calling."""
+        live = self.sudo().search(
+            [("user_id", "=", user.id), ("state", "in", LIVE_STATES), ("call_log_id", "=", False)]
+        )
+        stale = live.filtered(lambda attempt: attempt.create_date < fields.Datetime.now() - LIVE_CALL_LIMIT)
+        stale.state = "ended"
+        return live - stale
 
     @api.model
     def _executive_number(self, user):
@@ -192,6 +230,26 @@ class ColdCallMcubeAttempt(models.Model):
             return False
         self.write({"mcube_call_id": call_id, "mcube_answer": click_to_call.redact(answer, secrets) or False})
         return True
+
+    def _release(self):
+        """Have MCUBE end this call (its hang-up API, with the account token and MCUBE's call
+        id). Returns None when MCUBE ended it, else the sentence telling the rep to hang up on
+        their phone: no hang-up address, no call id yet, or MCUBE refused."""
+        self.ensure_one()
+        company = self.company_id.sudo()
+        endpoint = (company.mcube_release_url or "").strip()
+        token = (company.mcube_api_token or "").strip()
+        if not (endpoint and token):
+            return _("MCUBE cannot end calls from Odoo here: hang up on your phone.")
+        if not self.mcube_call_id:
+            return _("MCUBE has not given this call's id yet: hang up on your phone.")
+        try:
+            click_to_call.post(endpoint, click_to_call.release_body(token, self.mcube_call_id), self._timeouts())
+        except click_to_call.ClickToCallError as error:
+            _logger.warning("MCUBE did not release call %s (attempt %s): %s", self.mcube_call_id, self.id, error.reason)
+            return _("MCUBE did not end the call (%s): hang up on your phone.", self._failure_sentence(error))
+        self.state = "ended"
+        return None
 
     @api.model
     def _failure_sentence(self, error):

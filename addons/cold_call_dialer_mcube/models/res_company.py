@@ -3,7 +3,7 @@ from odoo.exceptions import ValidationError
 
 from odoo.addons.mcube_integration.tools.payload import is_web_url
 
-from ..const import DEFAULT_ENDPOINT
+from ..const import DEFAULT_ENDPOINT, DEFAULT_RELEASE_ENDPOINT
 
 
 class ResCompany(models.Model):
@@ -15,6 +15,13 @@ class ResCompany(models.Model):
         "MCUBE Click-to-Call URL",
         default=DEFAULT_ENDPOINT,
         help="The MCUBE API address the Dialer's calls are requested from.",
+        groups="base.group_system",
+    )
+    mcube_release_url = fields.Char(
+        "MCUBE Hang-up URL",
+        default=DEFAULT_RELEASE_ENDPOINT,
+        help="The MCUBE API address that ends a call when the rep presses Hang up. Empty: the rep hangs up on "
+        "their phone.",
         groups="base.group_system",
     )
     mcube_api_token = fields.Char(
@@ -31,8 +38,9 @@ class ResCompany(models.Model):
         groups="base.group_system",
     )
 
-    @api.constrains("mcube_click_to_call_url")
+    @api.constrains("mcube_click_to_call_url", "mcube_release_url")
     def _check_mcube_click_to_call_url(self):
         for company in self:
-            if company.mcube_click_to_call_url and not is_web_url(company.mcube_click_to_call_url.strip()):
-                raise ValidationError(_("The MCUBE click-to-call URL must be an http(s) address."))
+            for url in (company.mcube_click_to_call_url, company.mcube_release_url):
+                if url and not is_web_url(url.strip()):
+                    raise ValidationError(_("The MCUBE click-to-call and hang-up URLs must be http(s) addresses."))

@@ -8,6 +8,7 @@ class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     cold_call_mcube_endpoint = fields.Char(related="company_id.mcube_click_to_call_url", readonly=False)
+    cold_call_mcube_release_url = fields.Char(related="company_id.mcube_release_url", readonly=False)
     cold_call_mcube_api_token = fields.Char(
         related="company_id.mcube_api_token", readonly=False, groups="base.group_system"
     )

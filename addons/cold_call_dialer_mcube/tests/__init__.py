@@ -5,6 +5,7 @@ from . import test_join
 from . import test_log_call
 from . import test_outcomes
 from . import test_place_call
+from . import test_hang_up
 from . import test_ui
 from . import test_phone_path
 from . import test_security_matrix

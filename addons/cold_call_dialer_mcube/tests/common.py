@@ -7,7 +7,7 @@ from odoo.addons.cold_call_dialer.tests.common import DialerFixturesMixin
 from odoo.addons.mcube_integration.tools.payload import parse
 from odoo.addons.queue_job.tests.common import trap_jobs
 
-from ..const import BUS_TYPE
+from ..const import BUS_TYPE, LIVE_STATES
 from .fake_mcube import FakeMcube
 
 API_TOKEN = "mcube-account-token-7d41e9"
@@ -38,6 +38,7 @@ class BridgeFixturesMixin(DialerFixturesMixin):
                 "mcube_default_user_id": False,
                 "mcube_default_team_id": False,
                 "mcube_click_to_call_url": cls.fake.url,
+                "mcube_release_url": cls.fake.release_url,
                 "mcube_api_token": API_TOKEN,
                 "mcube_send_webhook_url": False,
             }
@@ -50,15 +51,22 @@ class BridgeFixturesMixin(DialerFixturesMixin):
         super().setUp()
         self.use_mode("ok_json")
         self.fake.requests.clear()
+        self.fake.releases.clear()
         self.fake.calls = 0
 
     def use_mode(self, mode):
         """Have the fake MCUBE answer this way (the closed mode has its own address)."""
         self.fake.mode = mode
-        self.env.company.mcube_click_to_call_url = self.fake.url
+        self.env.company.write({"mcube_click_to_call_url": self.fake.url, "mcube_release_url": self.fake.release_url})
 
     def place_call(self, partner=None, user=None, **kwargs):
+        """The Dialer's Call, the rep's earlier calls over (a rep has one live call at a time)."""
+        self.end_calls(user or self.rep)
         return self.dialer(user).place_call((partner or self.alpha).id, **kwargs)
+
+    def end_calls(self, user):
+        Attempt = self.env["cold.call.mcube.attempt"].sudo()
+        Attempt.search([("user_id", "=", user.id), ("state", "in", LIVE_STATES)]).state = "ended"
 
     def attempt(self, result):
         return self.env["cold.call.mcube.attempt"].browse(result["attempt_id"])

@@ -1,6 +1,6 @@
 """A fake MCUBE for the tests and the tours: a small HTTP server on 127.0.0.1 that answers
-click-to-call requests the way the set ``mode`` says, keeps what it received, and posts the
-call's events to a webhook as MCUBE would.
+click-to-call and call-release requests the way the set ``mode`` says, keeps what it
+received, and posts the call's events to a webhook as MCUBE would.
 
 Modes: ok_json (JSON with a callid), ok_text (a text answer), refusal (MCUBE's known refusal
 text), client_error (HTTP 400 echoing the request, token included), server_error (HTTP 503),
@@ -21,16 +21,19 @@ import requests
 MODES = ("ok_json", "ok_text", "refusal", "client_error", "server_error", "garbage", "slow", "closed")
 REFUSAL_TEXT = "Invalid Request or Executive is not opted for Outbound Calls or agent is in oncall"
 INDIA = ZoneInfo("Asia/Kolkata")
+RELEASE_PATH = "/hangup-api/call-release"
 
 
 class FakeMcube:
     """Start with ``start()`` (or as a context manager), point the click-to-call setting at
-    ``url``, set ``mode``; ``requests`` lists the JSON bodies received."""
+    ``url`` (and the hang-up setting at ``release_url``), set ``mode``; ``requests`` lists the
+    click-to-call bodies received, ``releases`` the call releases."""
 
     def __init__(self, mode="ok_json", delay=1.0):
         self.mode = mode
         self.delay = delay
         self.requests = []
+        self.releases = []
         self.calls = 0
         self._server = None
         self._thread = None
@@ -43,10 +46,11 @@ class FakeMcube:
             def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
+                received = fake.releases if self.path.endswith(RELEASE_PATH) else fake.requests
                 try:
-                    fake.requests.append(json.loads(raw))
+                    received.append(json.loads(raw))
                 except ValueError:
-                    fake.requests.append(raw)
+                    received.append(raw)
                 status, content_type, body = fake._answer(raw)
                 # In slow mode the client gave up waiting: writing then fails, quietly.
                 with contextlib.suppress(OSError):
@@ -87,6 +91,10 @@ class FakeMcube:
                     self._closed_port = probe.getsockname()[1]
             return f"http://127.0.0.1:{self._closed_port}/Restmcube-api/outbound-calls"
         return f"http://127.0.0.1:{self._server.server_address[1]}/Restmcube-api/outbound-calls"
+
+    @property
+    def release_url(self):
+        return self.url.replace("/Restmcube-api/outbound-calls", RELEASE_PATH)
 
     @property
     def last_request(self):

@@ -73,6 +73,7 @@ class TestJoin(BridgeFixturesMixin, TransactionCase):
                 "duration": 42,
                 "recording_url": "https://recordings.example.com/call.wav",
                 "mcube_status": "ANSWER",
+                "error": False,
                 "suggested_outcome": False,
             },
         )

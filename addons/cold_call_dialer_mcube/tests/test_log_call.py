@@ -1,3 +1,6 @@
+import csv
+import io
+
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, tagged
 
@@ -40,6 +43,20 @@ class TestLogCall(BridgeFixturesMixin, TransactionCase):
         # The rep reads them on their own log without access to MCUBE call records.
         rep_log = log.with_user(self.rep)
         self.assertEqual((rep_log.mcube_duration, rep_log.mcube_call_id), (42, record.call_id))
+
+    def test_the_export_has_the_number_dialed_and_what_mcube_measured(self):
+        attempt = self.attempt(self.place_call(number="+918041230001"))  # Alpha's landline, chosen
+        record = self.ingest(self.event_payload(attempt, "hangup", status="ANSWER", duration=42))
+        log = self.env["cold.call.log"].browse(self.log_call(attempt)["log_id"])
+        wizard = self.env["cold.call.log.export"].with_user(self.manager).create({"file_format": "csv"})
+        content = wizard._export_file()[1].decode("utf-8-sig")
+        header, *rows = csv.reader(io.StringIO(content))
+        [row] = [row for row in rows if row[2] == "DT Alpha"]
+        self.assertEqual(header[4], "Number Dialed")
+        self.assertEqual(header[-3:], ["MCUBE Call ID", "MCUBE Talk Time (s)", "Recording URL"])
+        self.assertEqual(row[4], "+918041230001")
+        self.assertEqual(row[-3:], [record.call_id, "42", "https://recordings.example.com/call.wav"])
+        self.assertEqual(log.phone_number, "+918041230001")
 
     def test_log_before_the_events_is_completed_by_them(self):
         attempt = self.attempt(self.place_call())

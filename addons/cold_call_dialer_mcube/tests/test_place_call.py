@@ -162,6 +162,7 @@ class TestPlaceCall(BridgeFixturesMixin, TransactionCase):
                     "duration": 0,
                     "recording_url": False,
                     "mcube_status": False,
+                    "error": FAILURES["refusal"],
                     "suggested_outcome": False,
                 }
             ],

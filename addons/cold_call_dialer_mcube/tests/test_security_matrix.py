@@ -34,6 +34,7 @@ CALLS = {
         f["partner"].id, f["template"].id
     ),
     ("cold.call.dialer", "place_call"): lambda env, f: env["cold.call.dialer"].place_call(f["partner"].id),
+    ("cold.call.dialer", "hang_up"): lambda env, f: env["cold.call.dialer"].hang_up(f["call_of"](env.user).id),
     ("cold.call.selection", "action_call_these"): lambda env, f: (
         env["cold.call.selection"]
         .with_context(active_model="res.partner", active_ids=f["partner"].ids)
@@ -43,6 +44,18 @@ CALLS = {
         env["cold.call.bulk.outcome"]
         .with_context(active_model="res.partner", active_ids=f["partner"].ids)
         .create({"status": "voicemail"})
+        .action_confirm()
+    ),
+    ("cold.call.bulk.tag", "action_confirm"): lambda env, f: (
+        env["cold.call.bulk.tag"]
+        .with_context(active_model="res.partner", active_ids=f["partner"].ids)
+        .create({"category_ids": [Command.set(f["tag"].ids)]})
+        .action_confirm()
+    ),
+    ("cold.call.bulk.activity", "action_confirm"): lambda env, f: (
+        env["cold.call.bulk.activity"]
+        .with_context(active_model="res.partner", active_ids=f["partner"].ids)
+        .create({"summary": "Matrix"})
         .action_confirm()
     ),
     ("cold.call.log.export", "action_export"): lambda env, f: env["cold.call.log.export"].create({}).action_export(),
@@ -115,7 +128,28 @@ class TestSecurityMatrix(BridgeFixturesMixin, TransactionCase):
         lead = self.env["crm.lead"].create({"name": "Matrix lead", "phone": "+919845088888"})
         event = self.env["mcube.event"].search([], limit=1) or self.ingest({"callid": "MATRIX-1"}).event_ids[:1]
         event.write({"state": "failed"})
-        return {"partner": self.alpha, "template": self.template, "lead": lead, "event": event}
+        return {
+            "partner": self.alpha,
+            "template": self.template,
+            "lead": lead,
+            "event": event,
+            "call_of": self.live_call_of,
+            "tag": self.env["res.partner.category"].create({"name": "Matrix tag"}),
+        }
+
+    def live_call_of(self, user):
+        """A call in progress of ``user``'s own, as the Dialer placed it."""
+        Attempt = self.env["cold.call.mcube.attempt"].sudo()
+        return Attempt.create(
+            {
+                "partner_id": self.alpha.id,
+                "user_id": user.id,
+                "company_id": user.company_id.id,
+                "refid": Attempt._new_refid(),
+                "state": "connected",
+                "mcube_call_id": "MATRIX-CALL",
+            }
+        )
 
     # ------------------------------------------------------------------
     # The tables, from the registry

@@ -6,7 +6,7 @@ from odoo.tests import tagged
 
 from odoo.addons.bus.tests.common import WebsocketCase
 
-from .common import WEBHOOK_TOKEN, BridgeFixturesMixin
+from .common import API_TOKEN, WEBHOOK_TOKEN, BridgeFixturesMixin
 
 
 @tagged("post_install", "-at_install")
@@ -28,31 +28,58 @@ class TestClickToCallUi(BridgeFixturesMixin, WebsocketCase):
         # An admin's choice: an answered call suggests "Connected - Not Interested".
         cls.outcome("not_interested").mcube_statuses = "ANSWER"
 
+    def wait_for(self, received, count=1):
+        deadline = time.monotonic() + 60
+        while len(received) < count and time.monotonic() < deadline:
+            time.sleep(0.2)
+        return len(received) >= count
+
+    def process(self, response):
+        """Run the job of an event the webhook stored, as the job runner would, and wake the
+        rep's websocket: tests never commit, so PostgreSQL never notifies the bus."""
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["mcube.event"].browse(response.json()["event_id"])._process()
+        self.trigger_notification_dispatching([self.rep.partner_id])
+
     def mcube_answers_the_call(self):
         """MCUBE's side: once the Dialer's request is in, the call rings for two seconds, then
         ends after 42 s of talk. Each event goes through the webhook and its job (the test
         plays the job runner) and the bus pushes it to the rep's open Dialer."""
-        deadline = time.monotonic() + 60
-        while not self.fake.requests and time.monotonic() < deadline:
-            time.sleep(0.2)
-        if not self.fake.requests:
+        if not self.wait_for(self.fake.requests):
             return
         refid = self.fake.requests[-1]["refid"]
 
-        def process(response):
-            with self.registry.cursor() as cr:
-                env = api.Environment(cr, SUPERUSER_ID, {})
-                env["mcube.event"].browse(response.json()["event_id"])._process()
-            # Tests never commit, so PostgreSQL never notifies the bus: wake the rep's websocket.
-            self.trigger_notification_dispatching([self.rep.partner_id])
-
         def ring(response):
-            process(response)
+            self.process(response)
             time.sleep(2)
 
         webhook = f"{self.base_url()}/mcube/webhook"
         hangup = self.fake.post_call_events(webhook, WEBHOOK_TOKEN, refid, duration=42, after_start=ring)[1]
-        process(hangup)
+        self.process(hangup)
+
+    def mcube_rings_until_the_rep_hangs_up(self):
+        """MCUBE's side: the call rings until the Dialer asks MCUBE to release it; then MCUBE
+        reports the end of the call, with 9 s of talk."""
+        if not self.wait_for(self.fake.requests):
+            return
+
+        def ring_until_released(response):
+            self.process(response)
+            self.wait_for(self.fake.releases)
+
+        webhook = f"{self.base_url()}/mcube/webhook"
+        refid = self.fake.requests[-1]["refid"]
+        hangup = self.fake.post_call_events(webhook, WEBHOOK_TOKEN, refid, duration=9, after_start=ring_until_released)[
+            1
+        ]
+        self.process(hangup)
+
+    def mcube_fails_then_reports_it(self):
+        """MCUBE answers HTTP 503; the call's "failed" update then reaches the rep's Dialer."""
+        if self.wait_for(self.fake.requests):
+            time.sleep(1)
+            self.trigger_notification_dispatching([self.rep.partner_id])
 
     def test_rep_calls_through_mcube_and_the_result_comes_back_live(self):
         mcube = threading.Thread(target=self.mcube_answers_the_call, daemon=True)
@@ -72,3 +99,24 @@ class TestClickToCallUi(BridgeFixturesMixin, WebsocketCase):
         # An outbound call to a known contact creates no lead.
         self.assertFalse(record.lead_id)
         self.assertFalse(self.env["crm.lead"].search([("partner_id", "=", self.tour_alpha.id)]))
+
+    def test_hang_up_ends_the_call_through_mcube(self):
+        mcube = threading.Thread(target=self.mcube_rings_until_the_rep_hangs_up, daemon=True)
+        mcube.start()
+        self.start_tour("/web", "cold_call_dialer_mcube_hang_up", login=self.rep.login)
+        mcube.join(10)
+
+        [request] = self.fake.requests
+        [release] = self.fake.releases
+        attempt = self.env["cold.call.mcube.attempt"].search([("refid", "=", request["refid"])])
+        self.assertEqual(release, {"token": API_TOKEN, "callid": attempt.mcube_call_id})
+        self.assertRecordValues(attempt, [{"state": "ended", "duration": 9}])
+
+    def test_the_rep_reads_why_mcube_failed(self):
+        self.fake.mode = "server_error"
+        mcube = threading.Thread(target=self.mcube_fails_then_reports_it, daemon=True)
+        mcube.start()
+        self.start_tour("/web", "cold_call_dialer_mcube_failure", login=self.rep.login)
+        mcube.join(10)
+        attempt = self.env["cold.call.mcube.attempt"].search([("partner_id", "=", self.tour_alpha.id)])
+        self.assertEqual(attempt.state, "failed")

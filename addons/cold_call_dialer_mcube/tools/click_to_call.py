@@ -1,5 +1,5 @@
-"""Talking to MCUBE's click-to-call API: the request body, the POST and the reading of an
-answer whose format is not published. Pure functions, no environment: the model turns the
+"""Talking to MCUBE's click-to-call API: the request bodies (placing a call, releasing it), the
+POST and the reading of an answer whose format is not published. Pure functions, no environment: the model turns the
 failure reasons into translated sentences.
 
 MCUBE may answer JSON or plain text, with or without a call id, and says "no" in several
@@ -48,9 +48,13 @@ def request_body(token, executive, customer, refurl, refid):
     }
 
 
+def release_body(token, call_id):
+    return {"token": token, "callid": call_id}
+
+
 def post(endpoint, body, timeouts):
-    """POST the click-to-call request; the call id MCUBE gave (False when none) and its
-    answer as text. Raises ClickToCallError when MCUBE did not place the call."""
+    """POST a request (a click-to-call, a call release); the call id MCUBE gave (False when
+    none) and its answer as text. Raises ClickToCallError when MCUBE did not do it."""
     try:
         response = requests.post(endpoint, json=body, timeout=timeouts, allow_redirects=False)
     except requests.Timeout as error:

@@ -9,14 +9,55 @@ import { errorMessage } from "@cold_call_dialer/utils";
 const MODEL = "cold.call.dialer";
 // Attempt states, in the order a call goes through them: a late event never moves one back.
 const STATES = ["requested", "ringing", "connected", "ended"];
+const LIVE_STATES = ["requested", "ringing", "connected"];
 
 /**
  * Click-to-call through MCUBE: when it is configured for the rep, Call asks the Odoo server to
- * place the call, and the call's state comes back over the bus (``onMcubeCall``). At hangup,
- * MCUBE's talk time replaces the browser timer and the outcome it suggests is preselected.
- * Without it, or when MCUBE refuses, the Dialer keeps its ``tel:`` link.
+ * place the call, and the call's state comes back over the bus (``onMcubeCall``). Hang up asks
+ * the server to end it through MCUBE. At hangup, MCUBE's talk time replaces the browser timer
+ * and the outcome it suggests is preselected. Without it, or when MCUBE refuses, the Dialer
+ * keeps its ``tel:`` link.
  */
 patch(DialerModel.prototype, {
+    /** An MCUBE call is under way: the call button hangs it up, never places another. */
+    get mcubeLive() {
+        const call = this.state.mcubeCall;
+        return Boolean(call && LIVE_STATES.includes(call.state));
+    },
+
+    async toggleCall() {
+        if (this.mcubeLive) {
+            return this.hangUp();
+        }
+        return super.toggleCall(...arguments);
+    },
+
+    /** End the MCUBE call; when MCUBE cannot, the rep reads that they must hang up on their phone. */
+    async hangUp() {
+        const call = this.state.mcubeCall;
+        if (!call.attemptId || call.hangingUp) {
+            return;
+        }
+        call.hangingUp = true;
+        call.notice = null;
+        let result;
+        try {
+            result = await this.orm.silent.call(MODEL, "hang_up", [call.attemptId]);
+        } catch (error) {
+            result = { ok: false, error: errorMessage(error) };
+        }
+        call.hangingUp = false;
+        if (this.state.mcubeCall !== call) {
+            return;
+        }
+        if (result.ok) {
+            stopCall(this.state.call);
+            call.state = "ended";
+        } else {
+            call.notice = result.error;
+        }
+    },
+
     async loadLists() {
         const data = await super.loadLists(...arguments);
         this.state.clickToCall = Boolean(data.click_to_call);
@@ -25,6 +66,9 @@ patch(DialerModel.prototype, {
 
     async placeCall() {
         const current = this.state.current;
+        if (this.mcubeLive) {
+            return;
+        }
         if (!this.state.clickToCall || !current || this.state.call.running) {
             return super.placeCall(...arguments);
         }
@@ -77,7 +121,8 @@ patch(DialerModel.prototype, {
         });
         if (payload.state === "failed") {
             stopCall(this.state.call);
-            call.error = _t("MCUBE could not connect the call.");
+            // The server's sentence is the most specific one: the generic one only without it.
+            call.error = payload.error || call.error || _t("MCUBE could not connect the call.");
         }
         if (payload.state === "ended") {
             stopCall(this.state.call);
