@@ -22,6 +22,8 @@ KEPT_HEADERS = (
 )
 
 DEFAULT_TIMEZONE = "Asia/Kolkata"
+# The bus notification of the incoming-call pop-up (static/src/incoming_call).
+POP_UP = "mcube_integration/incoming_call"
 
 JOB_CHANNEL = "root.mcube"
 JOB_MAX_RETRIES = 8

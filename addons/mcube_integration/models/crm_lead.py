@@ -9,8 +9,9 @@ from odoo.tools import SQL
 
 from odoo.addons.cold_call_phone.tools import phone
 
+from ..const import POP_UP
+
 OPEN_LEAD_DOMAIN = [("active", "=", True), "|", ("stage_id", "=", False), ("stage_id.is_won", "=", False)]
-POP_UP = "mcube_integration/incoming_call"
 # The customer, the DID and the agent phone of a parsed call, in this order.
 POP_UP_NUMBERS = ("customer_number", "virtual_number", "agent_phone")
 
@@ -176,41 +177,37 @@ class CrmLead(models.Model):
     @api.model
     def _mcube_pop_up(self, call, account):
         """Pop up an inbound call (a parsed delivery of the company of MCUBE ``account``) on its
-        salesperson's screen as soon as it starts, without waiting for the job queue, and tell
-        that screen when it ends: an answered call's pop-up closes, a missed one's says so.
-
-        The user of the company owning the DID, else with the agent's phone, gets the caller
-        by name (the person, their company), from the lead, else contact, they may read."""
-        if call["direction"] != "inbound":
+        salesperson's screen as soon as it starts, without waiting for the job queue: the user
+        of the company owning the DID, else with the agent's phone. Its end is told by the job
+        that merges the call (``mcube.call.record._pop_up_end``)."""
+        if call["phase"] != "start" or call["direction"] != "inbound":
             return
         caller, did, agent = (phone.e164(call[key], account.country_code) for key in POP_UP_NUMBERS)
         company = self.env["res.company"].browse(account.company_id)
         user = self.env["mcube.call.record"]._salespeople([(did, agent)], company)[did, agent]
-        if not caller or not user:
-            return
-        if call["phase"] == "hangup" and call["status"] == "answered":
-            self.env["bus.bus"]._sendone(user.partner_id, POP_UP, {"call_id": call["call_id"], "state": "ended"})
-            return
+        if caller and user:
+            payload = {"call_id": call["call_id"], "state": "ringing", **self._mcube_caller(caller, company, user)}
+            self.env["bus.bus"]._sendone(user.partner_id, POP_UP, payload)
+
+    @api.model
+    def _mcube_caller(self, number, company, user):
+        """Who calls from ``number``, as ``user`` may know it: the person and their company (from
+        the caller's lead, else contact, among those the user may read), never a deal's title,
+        and the ids of that lead and contact for the pop-up's buttons."""
         as_user = self.with_user(user).with_company(company)
         lead, partner = as_user, as_user.env["res.partner"]
         if as_user.check_access_rights("read", raise_exception=False):
-            lead = as_user._mcube_find_by_phones({caller}, company, {caller: user}).get(caller, lead)
-        partner = lead.partner_id._filter_access_rules("read") or partner._mcube_find_by_phones({caller}, company).get(
-            caller, partner
+            lead = as_user._mcube_find_by_phones({number}, company, {number: user}).get(number, lead)
+        partner = lead.partner_id._filter_access_rules("read") or partner._mcube_find_by_phones({number}, company).get(
+            number, partner
         )
-        self.env["bus.bus"]._sendone(
-            user.partner_id,
-            POP_UP,
-            {
-                "call_id": call["call_id"],
-                "state": "ringing" if call["phase"] == "start" else "missed",
-                "number": caller,
-                "name": (lead.contact_name if partner.is_company else partner.name) or lead.contact_name or False,
-                "company": partner.commercial_company_name or lead.partner_name or False,
-                "lead": {"id": lead.id} if lead else False,
-                "partner": {"id": partner.id} if partner else False,
-            },
-        )
+        return {
+            "number": number,
+            "name": (lead.contact_name if partner.is_company else partner.name) or lead.contact_name or False,
+            "company": partner.commercial_company_name or lead.partner_name or False,
+            "lead": {"id": lead.id} if lead else False,
+            "partner": {"id": partner.id} if partner else False,
+        }
 
     def _mcube_schedule_call_back(self, number, user):
         """A call-back activity due today for ``user`` (else the lead's salesperson or team

@@ -6,7 +6,7 @@ from odoo.tools import SQL
 
 from odoo.addons.cold_call_phone.tools import phone
 
-from ..const import DEFAULT_TIMEZONE
+from ..const import DEFAULT_TIMEZONE, POP_UP
 from ..tools.payload import MISSED_STATUSES
 
 
@@ -94,6 +94,19 @@ class McubeCallRecord(models.Model):
         calls that ended (``ended``)."""
         self._assign()
         ended.filtered("lead_id")._log_on_lead()
+        ended._pop_up_end()
+
+    def _pop_up_end(self):
+        """Tell the salesperson's screen that these inbound calls ended: the pop-up of an
+        answered call closes, a missed one's says so (see crm.lead._mcube_pop_up)."""
+        messages = []
+        for record in self.filtered(lambda record: record.direction == "inbound" and record.user_id):
+            payload = {"call_id": record.call_id, "state": "ended"}
+            if record.status in MISSED_STATUSES and record.phone_number:
+                caller = self.env["crm.lead"]._mcube_caller(record.phone_number, record.company_id, record.user_id)
+                payload.update(state="missed", **caller)
+            messages.append((record.user_id.partner_id, POP_UP, payload))
+        self.env["bus.bus"]._sendmany(messages)
 
     @api.model
     def _values_from_call(self, data, event):
