@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+from freezegun import freeze_time
+
 from odoo import fields
 from odoo.tests import HttpCase, tagged
 
@@ -234,3 +236,21 @@ class TestDialerPhoneUi(DialerTourCase):
         dialer = "/web#action=cold_call_dialer.cold_call_dialer_action"
         self.start_tour(dialer, "cold_call_dialer_phone", login=self.rep.login)
         self.assertEqual(self.tour_alpha.x_cold_call_status, "do_not_call")
+
+
+@tagged("post_install", "-at_install")
+class TestHotLeadsUi(DialerTourCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_tour_fixtures()
+        cls.rep.groups_id |= cls.env.ref("sales_team.group_sale_salesman")
+        # Interested 40 days ago: its wait is over, its opportunity still open.
+        with freeze_time(fields.Datetime.now() - timedelta(days=40)):
+            cls.env["cold.call.dialer"].with_user(cls.rep).log_call(
+                cls.tour_alpha.id, status="interested", list_key="never_called"
+            )
+        cls.env["cold.call.hold"].search([]).unlink()
+
+    def test_hot_leads_list_the_interested_contacts(self):
+        self.start_rep_tour("cold_call_dialer_hot_leads")

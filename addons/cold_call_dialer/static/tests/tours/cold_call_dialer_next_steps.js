@@ -2,7 +2,7 @@
 
 import { registry } from "@web/core/registry";
 import { formatDateTime } from "@web/core/l10n/dates";
-import { startCallingSteps } from "./tour_steps";
+import { openDialerSteps, startCallingSteps } from "./tour_steps";
 
 const { DateTime } = luxon;
 
@@ -67,6 +67,50 @@ registry.category("web_tour.tours").add("cold_call_dialer_next_steps", {
         {
             content: "The three calls are logged",
             trigger: ".o_cold_call_tally_calls:contains('3')",
+            isCheck: true,
+        },
+        {
+            content: "Back to the lists",
+            trigger: ".o_cold_call_back",
+        },
+        {
+            content: "Pick the saved search again",
+            trigger: ".o_cold_call_list:contains('Tour prospects')",
+        },
+        {
+            content: "Start calling again",
+            trigger: ".o_cold_call_start_preview",
+        },
+        {
+            content: "The contacts just reached wait for their next step: none is offered again",
+            trigger: ".o_cold_call_page_done",
+            extra_trigger: ".o_cold_call_waiting:contains('3 waiting')",
+            isCheck: true,
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("cold_call_dialer_hot_leads", {
+    test: true,
+    url: "/web",
+    steps: () => [
+        ...openDialerSteps(),
+        {
+            content: "Hot leads comes with its rule",
+            trigger: ".o_cold_call_list:contains('Hot leads'):contains('opportunity that is still open')",
+        },
+        {
+            content: "Its preview shows the interested contact",
+            trigger: ".o_cold_call_preview_table tr:contains('Tour Alpha')",
+            extra_trigger: ".o_cold_call_preview_total:contains('1')",
+        },
+        {
+            content: "Start calling",
+            trigger: ".o_cold_call_start_preview",
+        },
+        {
+            content: "The hot lead is on screen",
+            trigger: ".o_cold_call_contact_name:contains('Tour Alpha')",
             isCheck: true,
         },
     ],
