@@ -119,9 +119,9 @@ def _assert_handled(rpc, answer, what):
     if answer.status_code in (200, 202):
         event_id = answer.json()["event_id"]
         row = wait_for_events(rpc, [event_id], timeout=120)[event_id]
-        assert (
-            row["state"] == "done" and row["call_record_id"]
-        ), f"{what}: answered {answer.status_code}, then the event ended {row['state']!r}: {row['last_error']!r}"
+        assert row["state"] == "done" and row["call_record_id"], (
+            f"{what}: answered {answer.status_code}, then the event ended {row['state']!r}: {row['last_error']!r}"
+        )
 
 
 def _event_text(base_callid, **fields):
@@ -919,14 +919,14 @@ def test_fuzzed_requests_never_5xx_and_store_only_what_they_accept(odoo_server, 
     assert not unauthenticated_2xx, f"accepted without the token: {unauthenticated_2xx[:3]}"
     assert not no_answer, f"{len(no_answer)} request(s) within the size limits got no answer, e.g. {no_answer[:3]}"
     assert len(accepted) == stats["statuses"][202], "two answers 202 named the same event"
-    assert stored == len(
-        named_new
-    ), f"{stored} events stored; the 2xx answers named {len(named_new)} new ones ({len(accepted)} with 202)"
+    assert stored == len(named_new), (
+        f"{stored} events stored; the 2xx answers named {len(named_new)} new ones ({len(accepted)} with 202)"
+    )
     assert set(accepted) <= named_new, "an answer 202 named an event stored before the run"
     assert not not_done, (
         f"{len(not_done)} event(s) answered 2xx did not end done with a call record "
         f"({len(failed)} failed) after {drain_seconds:.0f} s, e.g. {not_done[:3]}"
     )
-    assert (
-        stats["sent"] + stats["client_refused"] >= EXAMPLES
-    ), f"only {stats['sent']} of {EXAMPLES} requests sent within FUZZ_SECONDS={SEND_SECONDS:.0f} s"
+    assert stats["sent"] + stats["client_refused"] >= EXAMPLES, (
+        f"only {stats['sent']} of {EXAMPLES} requests sent within FUZZ_SECONDS={SEND_SECONDS:.0f} s"
+    )

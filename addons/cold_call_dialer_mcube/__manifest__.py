@@ -1,6 +1,6 @@
 {
     "name": "Cold Call Dialer - MCUBE Click-to-Call",
-    "version": "17.0.2.0.0",
+    "version": "17.0.2.1.0",
     "category": "Sales/CRM",
     "summary": "Place Dialer calls through MCUBE and join its call events to them",
     "author": "Cold Call Suite",
@@ -10,6 +10,7 @@
         "security/cold_call_dialer_mcube_security.xml",
         "security/ir.model.access.csv",
         "data/cold_call_outcome_data.xml",
+        "views/cold_call_caller_id_views.xml",
         "views/cold_call_mcube_attempt_views.xml",
         "views/cold_call_log_views.xml",
         "views/cold_call_outcome_views.xml",

@@ -1,5 +1,5 @@
 """Benchmark data in bulk SQL, reproducible from a seed: contacts, saved filters, leads, sales users,
-a Dialer manager and the reps' call logs.
+a Dialer manager, the reps' call logs, and India's register preferences and consents.
 
 Run through scripts/bench; alone: generate.py DB --contacts 100000 --leads 10000 --seed 42.
 """
@@ -233,6 +233,84 @@ def generate_call_logs(env, count, seed):
     return count
 
 
+def generate_compliance(env, count, seed):
+    """The company in India, calling at any hour (the bench runs at any time of day), and ``count``
+    register preferences: one for every bench contact's number (a tenth fully blocked, a fifth
+    blocking a category, a twentieth with time bands, the rest not blocking), the rest for other
+    numbers; and a consent for one contact in fifty."""
+    cr = env.cr
+    company = env.company
+    categories = env["cold.call.register.category"].search([]).ids
+    company.write(
+        {
+            "country_id": env.ref("base.in").id,
+            "cold_call_register_category_id": categories[1],
+            "cold_call_window_start": 0.0,
+            "cold_call_window_end": 24.0,
+            "cold_call_register_unknown": "strict",
+            "cold_call_register_max_age": 30,
+            "cold_call_register_imported_on": "2026-01-01 00:00:00",
+        }
+    )
+    cr.execute("SELECT count(*) FROM cold_call_register_entry WHERE company_id = %s", [company.id])
+    if cr.fetchone()[0] >= count:
+        return count
+    cr.execute("SELECT setseed(%s)", [(seed % 1000) / 1000 - 0.25])
+    cr.execute(
+        """
+        INSERT INTO cold_call_register_entry (number, company_id, full_block, time_bands, checked_on, source,
+                                              create_date, write_date, create_uid, write_uid)
+        SELECT number, %(company)s, r < 0.1, CASE WHEN r >= 0.3 AND r < 0.35 THEN '10-12,14-16' END,
+               current_date - floor(random() * 20)::int, 'Bench scrub', now(), now(), %(uid)s, %(uid)s
+          FROM (SELECT DISTINCT phone_sanitized AS number, random() AS r
+                  FROM res_partner WHERE name LIKE %(prefix)s AND phone_sanitized IS NOT NULL) AS c
+        ON CONFLICT DO NOTHING
+        """,
+        {"company": company.id, "uid": SUPERUSER_ID, "prefix": f"{CONTACT_PREFIX} %"},
+    )
+    cr.execute("SELECT count(*) FROM cold_call_register_entry WHERE company_id = %s", [company.id])
+    cr.execute(
+        """
+        INSERT INTO cold_call_register_entry (number, company_id, full_block, checked_on, source,
+                                              create_date, write_date, create_uid, write_uid)
+        SELECT '+9170' || lpad(i::text, 8, '0'), %(company)s, random() < 0.1, current_date, 'Bench scrub',
+               now(), now(), %(uid)s, %(uid)s
+          FROM generate_series(1, %(missing)s) i
+        ON CONFLICT DO NOTHING
+        """,
+        {"company": company.id, "uid": SUPERUSER_ID, "missing": max(0, count - cr.fetchone()[0])},
+    )
+    field = env["cold.call.register.entry"]._fields["category_ids"]
+    cr.execute(
+        f"""
+        INSERT INTO {field.relation} ({field.column1}, {field.column2})
+        SELECT id, (%(categories)s::int[])[1 + floor(random() * cardinality(%(categories)s::int[]))::int]
+          FROM cold_call_register_entry WHERE NOT full_block AND random() < 0.2
+        ON CONFLICT DO NOTHING
+        """,
+        {"categories": categories},
+    )
+    cr.execute(
+        """
+        INSERT INTO cold_call_consent (number, company_id, source, given_at, state,
+                                       create_date, write_date, create_uid, write_uid)
+        SELECT DISTINCT phone_sanitized, %(company)s, 'Bench form', now(), 'active', now(), now(), %(uid)s, %(uid)s
+          FROM res_partner WHERE name LIKE %(prefix)s AND phone_sanitized IS NOT NULL AND random() < 0.02
+        """,
+        {"company": company.id, "uid": SUPERUSER_ID, "prefix": f"{CONTACT_PREFIX} %"},
+    )
+    field = env["cold.call.consent"]._fields["category_ids"]
+    cr.execute(
+        f"""
+        INSERT INTO {field.relation} ({field.column1}, {field.column2})
+        SELECT id, %(category)s FROM cold_call_consent
+        """,
+        {"category": categories[1]},
+    )
+    cr.execute("ANALYZE cold_call_register_entry; ANALYZE cold_call_consent")
+    return count
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("db")
@@ -240,6 +318,7 @@ def main():
     parser.add_argument("--leads", type=int, default=10_000)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--call-logs", type=int, default=100_000)
+    parser.add_argument("--register", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=42)
     args = parser.parse_args()
     odoo.tools.config.parse_config([*odoo_options(), "-d", args.db, "--log-level=warn"])
@@ -252,8 +331,9 @@ def main():
         generate_users(env, args.users)
         generate_managers(env, args.users)
         calls = generate_call_logs(env, args.call_logs, args.seed)
+        register = generate_compliance(env, args.register, args.seed)
     print(
-        f"{contacts} contacts, {leads} leads, {args.users} users, {calls} call logs"
+        f"{contacts} contacts, {leads} leads, {args.users} users, {calls} call logs, {register} register rows"
         f" in {time.monotonic() - started:.1f}s"
     )
 

@@ -50,6 +50,7 @@ class ColdCallDashboard(models.AbstractModel):
             },
             "leaderboard": self._leaderboard(domain),
             "heat_map": self._heat_map(domain),
+            "complaints": self.env["cold.call.complaint"]._recent(),
         }
         data.update(self._lists(domain))
         data.update(self._section_figures(start, end, reps))

@@ -87,7 +87,7 @@ class ColdCallDialer(models.AbstractModel):
     def get_preview(self, list_key):
         """The first contacts of a list, to check it before calling."""
         self._check_dialer_user()
-        return self._page(list_key, 1, PREVIEW_SIZE, self._outcomes())
+        return self._page(list_key, 1, PREVIEW_SIZE, self._outcomes(), self._rules(list_key))
 
     @api.model
     def get_page(
@@ -124,25 +124,30 @@ class ColdCallDialer(models.AbstractModel):
             raise ValidationError(_("Page from one contact, given by its id."))
         if release_partner_id:
             self._release(release_partner_id)
-        outcomes = self._outcomes()
-        result = self._page(list_key, page, page_size, outcomes, self._check_counts(counts), anchor)
+        outcomes, rules = self._outcomes(), self._rules(list_key)
+        result = self._page(list_key, page, page_size, outcomes, rules, self._check_counts(counts), anchor)
         if open_first:
-            current, skipped = self._open_first([row["id"] for row in result["contacts"]], outcomes)
+            current, skipped = self._open_first([row["id"] for row in result["contacts"]], outcomes, rules)
             result.update(current=current, skipped=skipped)
         return result
 
     @api.model
-    def open_contact(self, partner_ids, release_partner_id=False, keep_on_failure=False, on_purpose=False):
-        """Open the first of ``partner_ids`` that is still callable and not held by another rep.
+    def open_contact(
+        self, partner_ids, release_partner_id=False, keep_on_failure=False, on_purpose=False, list_key=False
+    ):
+        """Open the first of ``partner_ids`` (of the list ``list_key``) that is still callable,
+        may be called now and is not held by another rep.
 
         Used for Skip, Previous and picking a contact in the list. Returns the contact card as
         ``current`` (False when none is free) and the contacts passed over with the reason.
         ``release_partner_id`` (the contact the rep leaves) is given back to the other reps,
         unless ``keep_on_failure`` and no contact could be opened: the rep then stays on it.
-        A contact still waiting after its last call is only opened ``on_purpose`` (picked by the rep).
+        A contact still waiting after its last call, or that may not be called now, is only
+        opened ``on_purpose`` (picked by the rep, who then sees why).
         """
         self._check_dialer_user()
-        current, skipped = self._open_first(self._check_ids(partner_ids), self._outcomes(), on_purpose)
+        ids, outcomes = self._check_ids(partner_ids), self._outcomes()
+        current, skipped = self._open_first(ids, outcomes, self._rules(list_key), on_purpose)
         leaving = release_partner_id and (not current or current["contact"]["id"] != release_partner_id)
         if leaving and (current or not keep_on_failure):
             self._release(release_partner_id)
@@ -156,14 +161,14 @@ class ColdCallDialer(models.AbstractModel):
         return True
 
     @api.model
-    def refresh_contacts(self, partner_ids):
-        """Current status, last call and hold of contacts already on screen, to catch changes
-        made elsewhere. Contacts that became impossible to call are flagged ``callable: False``."""
+    def refresh_contacts(self, partner_ids, list_key=False):
+        """Current status, last call, hold and compliance of contacts already on screen, to catch
+        changes made elsewhere. Contacts that became impossible to call are flagged ``callable: False``."""
         self._check_dialer_user()
         outcomes = self._outcomes()
         partners = self.env["res.partner"].search([("id", "in", self._check_ids(partner_ids))])
         callable_ids = set(partners.filtered_domain(self.env["cold.call.list"]._callable_domain(outcomes)).ids)
-        rows = self._rows(partners, outcomes)
+        rows = self._rows(partners, outcomes, self._rules(list_key))
         for row in rows:
             row["callable"] = row["id"] in callable_ids
         return rows
@@ -206,10 +211,11 @@ class ColdCallDialer(models.AbstractModel):
         next_partner_ids = self._check_ids(next_partner_ids or [])
         list_name, ir_filter = self.env["cold.call.list"]._label(list_key)
         log = self.env["cold.call.log"]._record(partner, outcome, duration, note, list_name, ir_filter, next_steps)
-        next_card, skipped = self._open_first(next_partner_ids, offered)
+        rules = self._rules(list_key)
+        next_card, skipped = self._open_first(next_partner_ids, offered, rules)
         return {
             "log_id": log.id,
-            "contact": self._rows(partner, offered)[0],
+            "contact": self._rows(partner, offered, rules)[0],
             "opportunity": {"id": log.opportunity_id.id, "name": log.opportunity_id.name}
             if log.opportunity_id
             else False,
@@ -217,6 +223,21 @@ class ColdCallDialer(models.AbstractModel):
             "next": next_card,
             "skipped": skipped,
             "tally": self.env["cold.call.log"]._tally(),
+        }
+
+    @api.model
+    def check_call(self, partner_id, list_key=False, number=False):
+        """Check a call the rep is about to dial on their phone (the ``tel:`` link), and keep the
+        check as evidence: ``{"allowed", "reason", "warning", "tel"}``; ``tel`` only when allowed."""
+        self._check_dialer_user()
+        partner = self._writable_partner(partner_id)
+        dial = self._dial_number(partner, number)
+        verdict, _rules = self._check_compliance(partner, dial, list_key, "phone")
+        return {
+            "allowed": verdict["allowed"],
+            "reason": verdict["reason"],
+            "warning": verdict["warning"],
+            "tel": f"tel:{dial}" if verdict["allowed"] else False,
         }
 
     @api.model
@@ -242,21 +263,59 @@ class ColdCallDialer(models.AbstractModel):
         return self.env["cold.call.outcome"]._offered()
 
     @api.model
-    def _page(self, list_key, page, limit, outcomes, counts=None, anchor=None):
+    def _rules(self, list_key):
+        """(purpose, register category) of the list on screen, for the compliance of its rows."""
+        return self.env["cold.call.compliance.check"]._list_rules(list_key)[:2]
+
+    @api.model
+    def _check_compliance(self, partner, number, list_key, entry_point):
+        """The verdict on calling ``partner`` at ``number`` now, kept as evidence, and the list's rules."""
+        Checks = self.env["cold.call.compliance.check"]
+        rules = Checks._list_rules(list_key, partner)
+        verdict = Checks._verdicts(partner, *rules[:2], numbers={partner.id: number})[partner.id]
+        if verdict["allowed"]:
+            verdict = self._check_caller_id(verdict, rules[0], entry_point)
+        Checks._record(partner, verdict, entry_point, rules)
+        return verdict, rules
+
+    @api.model
+    def _check_caller_id(self, verdict, purpose, entry_point):
+        """The number the call goes out from, for a call the rest allows: a call from the rep's
+        phone goes out from whatever line it has (docs/COMPLIANCE.md); telephony bridges pick one."""
+        verdict["data"]["caller_id"] = _("the sales rep's phone")
+        return verdict
+
+    @api.model
+    def _dial_number(self, partner, number):
+        """The E.164 number to call: one of the contact's (mobile first), as the Dialer dials them."""
+        numbers = partner._cold_call_dial_numbers()
+        if not numbers:
+            raise UserError(_("“%s” has no phone number to call.", partner.display_name))
+        if number and number not in numbers:
+            raise ValidationError(_("This is not a number of “%s”: refresh the contact.", partner.display_name))
+        return number or numbers[0]
+
+    @api.model
+    def _page(self, list_key, page, limit, outcomes, rules, counts=None, anchor=None):
         result = self.env["cold.call.list"]._page(list_key, page, limit, outcomes, counts, anchor)
-        result["contacts"] = self._rows(result.pop("partners"), outcomes)
+        result["contacts"] = self._rows(result.pop("partners"), outcomes, rules)
         return result
 
     @api.model
-    def _open_first(self, partner_ids, outcomes, include_waiting=False):
-        """(card, skipped) of the first of ``partner_ids`` free to call, held for the rep."""
-        partner, skipped = self.env["cold.call.list"]._open_first(partner_ids, outcomes, include_waiting)
-        return (self._card(partner, outcomes) if partner else False), skipped
+    def _open_first(self, partner_ids, outcomes, rules, include_waiting=False):
+        """(card, skipped) of the first of ``partner_ids`` free to call and allowed now, held for the rep."""
+        partners = self.env["res.partner"].browse(partner_ids)
+        verdicts = self.env["cold.call.compliance.check"]._verdicts(partners, *rules) if partner_ids else {}
+        refused = {pid: verdict["reason"] for pid, verdict in verdicts.items() if not verdict["allowed"]}
+        partner, skipped = self.env["cold.call.list"]._open_first(partner_ids, outcomes, include_waiting, refused)
+        return (self._card(partner, outcomes, rules) if partner else False), skipped
 
     @api.model
-    def _rows(self, partners, outcomes):
-        """What the Dialer shows of each contact, in a handful of queries whatever the count."""
+    def _rows(self, partners, outcomes, rules):
+        """What the Dialer shows of each contact, in a handful of queries whatever the count,
+        with whether it may be called now (``compliance``) from a list of these ``rules``."""
         partners.fetch([*ROW_FIELDS, *([STATUS_FIELD] if outcomes else [])])
+        verdicts = self.env["cold.call.compliance.check"]._verdicts(partners, *rules)
         labels = dict(partners._fields[STATUS_FIELD]._description_selection(self.env)) if outcomes else {}
         holds = self.env["cold.call.hold"]._active_by_partner(partners.ids)
         Lists = self.env["cold.call.list"]
@@ -273,6 +332,7 @@ class ColdCallDialer(models.AbstractModel):
                 for fname in ("phone", "mobile")
             }
             local = local_time(now, partner.cold_call_tz or company_tz)
+            verdict = verdicts[partner.id]
             rows.append(
                 {
                     "id": partner.id,
@@ -294,12 +354,13 @@ class ColdCallDialer(models.AbstractModel):
                     else False,
                     "local_time": local.strftime("%H:%M"),
                     "outside_hours": not start <= local <= end,
+                    "compliance": {key: verdict[key] for key in ("allowed", "reason", "warning")},
                 }
             )
         return rows
 
     @api.model
-    def _card(self, partner, outcomes):
+    def _card(self, partner, outcomes, rules):
         """The call screen's card: the contact, its last calls the user may see and recent chatter notes."""
         logs = self.env["cold.call.log"].search_fetch(
             [("partner_id", "=", partner.id)], ["call_date", "user_id", "outcome_id", "duration"], limit=5
@@ -311,7 +372,7 @@ class ColdCallDialer(models.AbstractModel):
             order="id desc",
         )
         return {
-            "contact": self._rows(partner, outcomes)[0],
+            "contact": self._rows(partner, outcomes, rules)[0],
             "last_calls": [
                 {
                     "id": log.id,

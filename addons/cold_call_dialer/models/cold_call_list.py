@@ -365,11 +365,13 @@ class ColdCallList(models.AbstractModel):
         }
 
     @api.model
-    def _open_first(self, partner_ids, outcomes, include_waiting=False):
+    def _open_first(self, partner_ids, outcomes, include_waiting=False, refused=None):
         """Hold and return the first of ``partner_ids`` (a page's, in order) still callable and
         free (empty when none), and those passed over as ``{"id", "reason": "unavailable" |
-        "waiting" | "held", "held_by"}``. A contact still waiting after its last call is only
-        opened with ``include_waiting``."""
+        "waiting" | "refused" | "held", "held_by", "sentence"}``. A contact still waiting after
+        its last call, or that may not be called now (``refused``: {id: why}), is only opened
+        with ``include_waiting``."""
+        refused = {} if include_waiting else refused or {}
         Partner = self.env["res.partner"]
         Holds = self.env["cold.call.hold"]
         if not partner_ids:
@@ -386,9 +388,13 @@ class ColdCallList(models.AbstractModel):
         holds = Holds._active_by_partner(partner_ids)
         skipped = []
         for partner_id in partner_ids:
-            if partner_id not in ready_ids:
-                reason = "waiting" if partner_id in callable_ids else "unavailable"
-                skipped.append({"id": partner_id, "reason": reason, "held_by": False})
+            if partner_id not in ready_ids or partner_id in refused:
+                if partner_id in ready_ids:
+                    reason = "refused"
+                else:
+                    reason = "waiting" if partner_id in callable_ids else "unavailable"
+                sentence = refused.get(partner_id, False)
+                skipped.append({"id": partner_id, "reason": reason, "held_by": False, "sentence": sentence})
                 continue
             hold = holds.get(partner_id)
             if (hold and hold.user_id.id != self.env.uid) or not Holds._acquire(partner_id):

@@ -218,6 +218,21 @@ class ColdCallLog(models.Model):
         if values:
             partners.sudo().write(values)
         partners._message_log_batch(dict.fromkeys(partners.ids, body), message_type="comment")
+        if outcome.do_not_call:
+            self._opt_out(partners, outcome)
+
+    @api.model
+    def _opt_out(self, partners, outcome):
+        """A do-not-call outcome opts the contacts' numbers out of every call (core
+        ``phone.blacklist``), whichever contact or lead carries them."""
+        numbers = sorted({number for partner in partners for number in partner._cold_call_dial_numbers()})
+        if numbers:
+            message = Markup("<p>%s</p>") % _(
+                "Opted out by %(user)s in the Dialer (outcome %(outcome)s).",
+                user=self.env.user.name,
+                outcome=outcome.name,
+            )
+            self.env["phone.blacklist"].sudo()._add(numbers, message=message)
 
     @api.model
     def _opportunity(self, partner, note_body):

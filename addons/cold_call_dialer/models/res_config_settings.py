@@ -30,6 +30,15 @@ class ResConfigSettings(models.TransientModel):
     cold_call_hours_end = fields.Float(
         "Calling Hours To", config_parameter=CALLING_END_PARAM, default=DEFAULT_CALLING_END
     )
+    cold_call_window_start = fields.Float(related="company_id.cold_call_window_start", readonly=False)
+    cold_call_window_end = fields.Float(related="company_id.cold_call_window_end", readonly=False)
+    cold_call_register_max_age = fields.Integer(related="company_id.cold_call_register_max_age", readonly=False)
+    cold_call_register_unknown = fields.Selection(related="company_id.cold_call_register_unknown", readonly=False)
+    cold_call_register_imported_on = fields.Datetime(related="company_id.cold_call_register_imported_on")
+    cold_call_register_category_id = fields.Many2one(
+        related="company_id.cold_call_register_category_id", readonly=False
+    )
+    cold_call_regulated = fields.Boolean(related="company_id.cold_call_regulated", readonly=False)
     cold_call_status_field_exists = fields.Boolean(compute="_compute_cold_call_status_field")
     cold_call_status_option_count = fields.Integer(compute="_compute_cold_call_status_field")
 

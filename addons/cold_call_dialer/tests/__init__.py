@@ -16,3 +16,4 @@ from . import test_export_calls
 from . import test_dashboard
 from . import test_outcomes
 from . import test_trust
+from . import test_compliance

@@ -110,6 +110,32 @@ class TestDialerAutoDialUi(DialerTourCase):
 
 
 @tagged("post_install", "-at_install")
+class TestDialerComplianceUi(DialerTourCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_tour_fixtures()
+        cls.tour_delta = cls.env["res.partner"].create(
+            {
+                "name": "Tour Delta",
+                "mobile": "+91 98450 77004",
+                "country_id": cls.india.id,
+                "category_id": cls.tour_tag.ids,
+            }
+        )
+        cls.env["phone.blacklist"].sudo().add("+918041237702")  # Tour Bravo's phone
+
+    def test_a_refused_contact_is_shown_with_why_and_auto_dial_passes_over_it(self):
+        self.start_rep_tour("cold_call_dialer_compliance")
+
+        self.assertTrue(self.env["cold.call.log"].search([("partner_id", "=", self.tour_alpha.id)]))
+        self.assertFalse(self.env["cold.call.log"].search([("partner_id", "=", self.tour_bravo.id)]))
+        # The rep ended on Tour Bravo, opened on purpose to read why; nothing was dialled.
+        self.assertEqual(self.env["cold.call.hold"].search([("partner_id", "=", self.tour_bravo.id)]).user_id, self.rep)
+        self.assertFalse(self.env["cold.call.compliance.check"].sudo().search([("user_id", "=", self.rep.id)]))
+
+
+@tagged("post_install", "-at_install")
 class TestDialerNextStepsUi(DialerTourCase):
     @classmethod
     def setUpClass(cls):

@@ -19,9 +19,14 @@ def _zone(name):
         return datetime.timezone.utc
 
 
+def local_datetime(now, tz_name):
+    """``now`` (naive, UTC) as the wall-clock date and time of ``tz_name``; UTC for a zone the system does not know."""
+    return now.replace(tzinfo=datetime.timezone.utc).astimezone(_zone(tz_name))
+
+
 def local_time(now, tz_name):
-    """``now`` (naive, UTC) as the wall-clock time of ``tz_name``; UTC for a zone the system does not know."""
-    return now.replace(tzinfo=datetime.timezone.utc).astimezone(_zone(tz_name)).time()
+    """``now`` (naive, UTC) as the wall-clock time of ``tz_name``."""
+    return local_datetime(now, tz_name).time()
 
 
 def zones_in_hours(now, start, end):

@@ -1,4 +1,5 @@
 from . import cold_call_mcube_attempt
+from . import cold_call_caller_id
 from . import cold_call_dashboard
 from . import cold_call_dialer
 from . import cold_call_log

@@ -23,10 +23,15 @@ class ColdCallDialer(models.AbstractModel):
         return result
 
     @api.model
-    def place_call(self, partner_id, number=False):
+    def place_call(self, partner_id, number=False, list_key=False):
         """Have MCUBE call the contact for the rep: MCUBE rings the rep's executive number,
         then the contact's number (``number``, one of the contact's dial numbers in E.164;
-        by default the one the Dialer calls, mobile first).
+        by default the one the Dialer calls, mobile first), from the caller ID the purpose of
+        the list ``list_key`` needs.
+
+        The compliance check runs first and is kept as evidence; a call it refuses is answered
+        ``{"ok": False, "refused": True, "error": sentence, "tel": False}``: MCUBE is not asked,
+        and the rep's phone is not offered either.
 
         Failures the rep can get around by dialling themselves are answered, not raised,
         so that the failed attempt is kept and the Dialer offers the ``tel:`` link:
@@ -37,9 +42,12 @@ class ColdCallDialer(models.AbstractModel):
         rep, no phone) raise, as the other Dialer requests do."""
         self._check_dialer_user()
         partner = self._writable_partner(partner_id)
-        dial = self._mcube_dial_number(partner, number)
+        dial = self._dial_number(partner, number)
         self._mcube_check_no_live_call()
         self._mcube_check_callable(partner)
+        verdict, _rules = self._check_compliance(partner, dial, list_key, "mcube")
+        if not verdict["allowed"]:
+            return {"ok": False, "refused": True, "error": verdict["reason"], "tel": False, "attempt_id": False}
         Attempt = self.env["cold.call.mcube.attempt"]
         endpoint, token, refurl = Attempt._config()
         executive = Attempt._executive_number(self.env.user)
@@ -65,6 +73,7 @@ class ColdCallDialer(models.AbstractModel):
                         "refid": Attempt._new_refid(),
                         "executive_number": executive,
                         "customer_number": dial,
+                        "caller_id": verdict["data"].get("caller_id_number") or False,
                     }
                 )
         except UniqueViolation as error:  # the rep's other request, at the same moment
@@ -73,6 +82,7 @@ class ColdCallDialer(models.AbstractModel):
             return self._mcube_failure(dial, attempt.error, attempt)
         return {
             "ok": True,
+            "warning": verdict["warning"],
             "attempt_id": attempt.id,
             "refid": attempt.refid,
             "state": attempt.state,
@@ -105,14 +115,18 @@ class ColdCallDialer(models.AbstractModel):
         return result
 
     @api.model
-    def _mcube_dial_number(self, partner, number):
-        """The E.164 number to call: one of the contact's (mobile first), as the Dialer dials them."""
-        numbers = partner._cold_call_dial_numbers()
-        if not numbers:
-            raise UserError(_("“%s” has no phone number to call.", partner.display_name))
-        if number and number not in numbers:
-            raise ValidationError(_("This is not a number of “%s”: refresh the contact.", partner.display_name))
-        return number or numbers[0]
+    def _check_caller_id(self, verdict, purpose, entry_point):
+        """An MCUBE call goes out from the company's caller ID its purpose needs, or not at all."""
+        if entry_point != "mcube":
+            return super()._check_caller_id(verdict, purpose, entry_point)
+        caller_id, refusal = self.env["cold.call.caller.id"]._pick(purpose)
+        data = verdict["data"]
+        data["caller_id"] = caller_id.number or _("MCUBE's default number")
+        data["caller_id_number"] = caller_id.number or False
+        data["caller_id_series"] = caller_id.series or False
+        if refusal:
+            return self.env["cold.call.compliance.check"]._verdict("refused", "caller_id", refusal, data)
+        return verdict
 
     @api.model
     def _mcube_check_callable(self, partner):

@@ -49,6 +49,11 @@ class ColdCallMcubeAttempt(models.Model):
     )
     executive_number = fields.Char(readonly=True, help="The rep's phone, rung first by MCUBE (E.164).")
     customer_number = fields.Char(readonly=True, help="The contact's number MCUBE dials (E.164).")
+    caller_id = fields.Char(
+        "Caller ID",
+        readonly=True,
+        help="The company's number the call went out from (MCUBE's did); empty: MCUBE's default.",
+    )
     state = fields.Selection(
         [
             ("requested", "Requested"),
@@ -207,6 +212,7 @@ class ColdCallMcubeAttempt(models.Model):
             phone.mcube_number(self.customer_number),
             refurl,
             self.refid,
+            self.caller_id,
         )
         # MCUBE may echo the request: the tokens it holds are hidden from what is kept.
         secrets = (token, self.company_id.sudo().mcube_webhook_token)

@@ -9,3 +9,4 @@ from . import test_hang_up
 from . import test_ui
 from . import test_phone_path
 from . import test_security_matrix
+from . import test_compliance

@@ -16,6 +16,7 @@ REP_EXECUTIVE = "+919123456780"
 REP_TWO_EXECUTIVE = "+919988776655"
 # DT Alpha's mobile, which the Dialer calls first.
 ALPHA_NUMBER = "+919845000001"
+PROMOTIONAL_DID = "1401234567"
 INDIA = ZoneInfo("Asia/Kolkata")
 
 
@@ -43,6 +44,8 @@ class BridgeFixturesMixin(DialerFixturesMixin):
                 "mcube_send_webhook_url": False,
             }
         )
+        # Promotional calls go out from a 140-series number (India's rules, test_compliance).
+        cls.caller_id = cls.env["cold.call.caller.id"].create({"number": PROMOTIONAL_DID})
         cls.executive_numbers = {cls.rep.id: REP_EXECUTIVE, cls.rep_two.id: REP_TWO_EXECUTIVE}
         for user_id, number in cls.executive_numbers.items():
             cls.env["res.users"].browse(user_id).mcube_executive_number = number

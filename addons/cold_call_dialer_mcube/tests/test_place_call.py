@@ -5,7 +5,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, tagged
 from odoo.tests.common import new_test_user
 
-from .common import ALPHA_NUMBER, API_TOKEN, REP_EXECUTIVE, WEBHOOK_TOKEN, BridgeFixturesMixin
+from .common import ALPHA_NUMBER, API_TOKEN, PROMOTIONAL_DID, REP_EXECUTIVE, WEBHOOK_TOKEN, BridgeFixturesMixin
 
 # Each way MCUBE can fail, and the sentence the rep reads.
 FAILURES = {
@@ -32,6 +32,7 @@ class TestPlaceCall(BridgeFixturesMixin, TransactionCase):
             result,
             {
                 "ok": True,
+                "warning": "The register was not checked for this number within 15 days (never checked).",
                 "attempt_id": attempt.id,
                 "refid": attempt.refid,
                 "state": "requested",
@@ -46,6 +47,7 @@ class TestPlaceCall(BridgeFixturesMixin, TransactionCase):
                 "custnumber": ALPHA_NUMBER[-10:],
                 "refurl": "1",
                 "refid": attempt.refid,
+                "did": PROMOTIONAL_DID,
             },
         )
         self.assertRecordValues(
@@ -98,8 +100,11 @@ class TestPlaceCall(BridgeFixturesMixin, TransactionCase):
                 "mcube_api_token": "api-token-of-b",
                 "mcube_click_to_call_url": self.fake.url,
                 "mcube_send_webhook_url": True,
+                "cold_call_window_start": 0.0,
+                "cold_call_window_end": 24.0,
             }
         )
+        self.env["cold.call.caller.id"].create({"number": "1400000002", "company_id": company_b.id})
         rep_b = new_test_user(
             self.env,
             login="dialer_rep_b",

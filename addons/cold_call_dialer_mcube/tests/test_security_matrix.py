@@ -2,6 +2,7 @@
 (ACLs, record rules, field groups) and by calling each method the suite adds as each role,
 then compared with the document's."""
 
+import base64
 import re
 from pathlib import Path
 
@@ -34,6 +35,11 @@ CALLS = {
         f["partner"].id, f["template"].id
     ),
     ("cold.call.dialer", "place_call"): lambda env, f: env["cold.call.dialer"].place_call(f["partner"].id),
+    ("cold.call.dialer", "check_call"): lambda env, f: env["cold.call.dialer"].check_call(f["partner"].id),
+    ("cold.call.consent", "action_revoke"): lambda env, f: f["consent"].with_env(env).action_revoke(),
+    ("cold.call.register.import", "action_import"): lambda env, f: (
+        env["cold.call.register.import"].create({"file": base64.b64encode(b"number\n9845000001\n")}).action_import()
+    ),
     ("cold.call.dialer", "hang_up"): lambda env, f: env["cold.call.dialer"].hang_up(f["call_of"](env.user).id),
     ("cold.call.selection", "action_call_these"): lambda env, f: (
         env["cold.call.selection"]
@@ -122,6 +128,7 @@ class TestSecurityMatrix(BridgeFixturesMixin, TransactionCase):
             ),
         }
         cls.template = env.ref("cold_call_dialer.mail_template_thanks")
+        cls.categories = env["cold.call.register.category"].search([], limit=1)
         cls.alpha.email = "alpha@example.com"
 
     def fixtures(self):
@@ -135,6 +142,9 @@ class TestSecurityMatrix(BridgeFixturesMixin, TransactionCase):
             "event": event,
             "call_of": self.live_call_of,
             "tag": self.env["res.partner.category"].create({"name": "Matrix tag"}),
+            "consent": self.env["cold.call.consent"].create(
+                {"number": "+919845000001", "category_ids": [Command.set(self.categories.ids)], "source": "Matrix"}
+            ),
         }
 
     def live_call_of(self, user):

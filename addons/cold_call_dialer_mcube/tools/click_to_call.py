@@ -38,14 +38,15 @@ class ClickToCallError(Exception):
         self.answer = answer
 
 
-def request_body(token, executive, customer, refurl, refid):
-    return {
+def request_body(token, executive, customer, refurl, refid, did=False):
+    body = {
         "HTTP_AUTHORIZATION": token,
         "exenumber": executive,
         "custnumber": customer,
         "refurl": refurl,
         "refid": refid,
     }
+    return {**body, "did": did} if did else body
 
 
 def release_body(token, call_id):

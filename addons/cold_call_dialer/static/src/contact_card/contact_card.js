@@ -4,7 +4,9 @@ import { Component, markup, useState } from "@odoo/owl";
 import { useHotkey } from "@web/core/hotkeys/hotkey_hook";
 import { deserializeDateTime, formatDateTime } from "@web/core/l10n/dates";
 import { CallTimer } from "../call_timer/call_timer";
+import { _t } from "@web/core/l10n/translation";
 import { formatCallDuration } from "../utils";
+import { mayCall } from "../dialer/page_rows";
 
 /**
  * The contact being called: who, how to reach them, what happened before. The Call button dials
@@ -37,9 +39,30 @@ export class ContactCard extends Component {
         return this.telHref(this.contact.call_number);
     }
 
-    /** ``tel:`` link of a number the server formatted for dialling (E.164 when it could). */
+    /** What the compliance check said of calling the contact now. */
+    get compliance() {
+        return this.contact.compliance;
+    }
+
+    get callTitle() {
+        if (!mayCall(this.contact)) {
+            return this.compliance.reason;
+        }
+        return this.telLink ? this.contact.call_number : _t("No number to call");
+    }
+
+    /**
+     * ``tel:`` link of a number the server formatted for dialling (E.164 when it could); none for
+     * a contact the rules forbid calling now. A click on it goes through the server's check.
+     */
     telHref(dialNumber) {
-        return dialNumber ? `tel:${dialNumber}` : false;
+        return dialNumber && mayCall(this.contact) ? `tel:${dialNumber}` : false;
+    }
+
+    dial(dialNumber) {
+        if (this.telHref(dialNumber)) {
+            this.model.placeCall(dialNumber);
+        }
     }
 
     get isUpdated() {

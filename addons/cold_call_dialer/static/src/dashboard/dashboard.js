@@ -158,6 +158,13 @@ export class Dashboard extends Component {
      * Open the calls behind a figure: those of the period and team, narrowed to a rep or a list
      * and to what the figure counts.
      */
+    /** The company's complaints of the regulator's window. */
+    openComplaints() {
+        this.action.doAction("cold_call_dialer.cold_call_complaint_action", {
+            additionalContext: { search_default_recent: 1 },
+        });
+    }
+
     openLogs({ figure = "calls", userId = false, filterId = false, listName = false, title }) {
         const domain = [...this.data.domain, ...this.data.figure_domains[figure]];
         if (userId) {

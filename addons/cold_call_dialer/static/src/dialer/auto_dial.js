@@ -1,6 +1,7 @@
 /** @odoo-module **/
 
 import { browser } from "@web/core/browser/browser";
+import { mayCall } from "./page_rows";
 
 export const AUTO_DIAL_SECONDS = 3;
 
@@ -22,7 +23,8 @@ export class AutoDialer {
         if (
             !this.state.autoDial ||
             !this.state.current ||
-            !this.state.current.contact.call_number
+            !this.state.current.contact.call_number ||
+            !mayCall(this.state.current.contact)
         ) {
             return;
         }

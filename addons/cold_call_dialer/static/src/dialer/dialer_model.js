@@ -20,7 +20,9 @@ import {
 } from "./dialer_state";
 import {
     markRefreshed,
+    markRefused,
     markSkipped,
+    mayCall,
     notOpenedMessage,
     pageRows,
     pagingHints,
@@ -201,6 +203,7 @@ export class DialerModel {
         }
         await this._exclusive(async () => {
             const result = await this.orm.call(MODEL, "open_contact", [[contactId]], {
+                list_key: this.state.page.list.key,
                 on_purpose: true,
                 release_partner_id: this._releasableId(),
                 keep_on_failure: true,
@@ -231,7 +234,7 @@ export class DialerModel {
         }
         await this._exclusive(async () => {
             const ids = this.pendingIdsAfterCurrent();
-            const kwargs = { release_partner_id: currentId };
+            const kwargs = { release_partner_id: currentId, list_key: this.state.page.list.key };
             const result = await this.orm.call(MODEL, "open_contact", [ids], kwargs);
             if (this.rowState(currentId).state === "pending") {
                 this.state.rows[currentId] = { state: "skipped" };
@@ -289,7 +292,9 @@ export class DialerModel {
         }
         await this._exclusive(async () => {
             const ids = this.contacts.map((contact) => contact.id);
-            const rows = await this.orm.call(MODEL, "refresh_contacts", [ids]);
+            const rows = await this.orm.call(MODEL, "refresh_contacts", [ids], {
+                list_key: this.state.page.list.key,
+            });
             const updated = markRefreshed(this.state.rows, this.contacts, rows);
             for (const row of rows) {
                 this._updateContact(row);
@@ -337,14 +342,38 @@ export class DialerModel {
         }
     }
 
-    /** Dial the contact on screen and start the timer: the ``tel:`` link, in E.164. */
-    async placeCall() {
-        const number = this.state.current && this.state.current.contact.call_number;
-        if (number && !this.state.call.running) {
-            this.autoDialer.cancel();
-            startCall(this.state.call);
-            browser.location.assign(`tel:${number}`);
+    /**
+     * Dial the contact on screen (at ``number``, by default the one the Dialer calls) and start
+     * the timer: the server checks the call first (and keeps the check), then the ``tel:`` link.
+     */
+    async placeCall(number = false) {
+        const contact = this.state.current && this.state.current.contact;
+        if (!contact || !contact.call_number || !mayCall(contact) || this.state.call.running) {
+            return;
         }
+        this.autoDialer.cancel();
+        const check = await this.orm.call(MODEL, "check_call", [contact.id], {
+            list_key: this.state.page.list.key,
+            number,
+        });
+        if (this.currentId !== contact.id || this.state.call.running) {
+            return;
+        }
+        if (!check.allowed) {
+            this.refuseCall(check.reason);
+            return;
+        }
+        if (check.warning) {
+            this.notification.add(check.warning, { type: "warning" });
+        }
+        startCall(this.state.call);
+        browser.location.assign(check.tel);
+    }
+
+    /** The server refused calling the contact on screen: the rep reads why, the row says so. */
+    refuseCall(reason) {
+        markRefused(this.state.rows, this.state.current.contact, reason);
+        this.notification.add(reason, { type: "danger", title: _t("Call not allowed") });
     }
 
     stopCall() {

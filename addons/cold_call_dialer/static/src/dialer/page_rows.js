@@ -4,19 +4,28 @@ import { _t } from "@web/core/l10n/translation";
 
 /**
  * Where each contact of the page stands, by contact id: "pending" (not in the map), "done"
- * (with its outcome), "skipped", "held" (by another rep) or "unavailable"; ``updated`` marks a
- * contact changed elsewhere since the page was loaded.
+ * (with its outcome), "skipped", "held" (by another rep), "refused" (India's rules forbid calling
+ * it now, with the ``reason``) or "unavailable"; ``updated`` marks a contact changed elsewhere
+ * since the page was loaded.
  */
 
+/** Whether the compliance check allows calling ``contact`` now. */
+export function mayCall(contact) {
+    return !contact.compliance || contact.compliance.allowed;
+}
+
 /**
- * The row states of a freshly loaded page: every contact pending, but those another rep holds and
- * those still waiting after their last call (never offered by themselves; the rep may pick one).
+ * The row states of a freshly loaded page: every contact pending, but those another rep holds,
+ * those the rules forbid calling now, and those still waiting after their last call (never
+ * offered by themselves; the rep may pick one).
  */
 export function pageRows(contacts) {
     const rows = {};
     for (const contact of contacts) {
         if (contact.held_by) {
             rows[contact.id] = { state: "held", heldBy: contact.held_by };
+        } else if (!mayCall(contact)) {
+            rows[contact.id] = { state: "refused", reason: contact.compliance.reason };
         } else if (contact.waiting_until) {
             rows[contact.id] = { state: "waiting", until: contact.waiting_until };
         }
@@ -28,13 +37,27 @@ export function rowState(rows, contactId) {
     return rows[contactId] || { state: "pending" };
 }
 
-/** Mark the contacts the server passed over: held by another rep, or no longer callable. */
+/** Mark the contacts the server passed over: held by another rep, refused, or no longer callable. */
 export function markSkipped(rows, skipped) {
-    for (const { id, reason, held_by } of skipped || []) {
-        if (rowState(rows, id).state !== "done") {
-            rows[id] =
-                reason === "held" ? { state: "held", heldBy: held_by } : { state: "unavailable" };
+    for (const { id, reason, held_by, sentence } of skipped || []) {
+        if (rowState(rows, id).state === "done") {
+            continue;
         }
+        if (reason === "held") {
+            rows[id] = { state: "held", heldBy: held_by };
+        } else if (reason === "refused") {
+            rows[id] = { state: "refused", reason: sentence };
+        } else {
+            rows[id] = { state: "unavailable" };
+        }
+    }
+}
+
+/** The server refused a call to ``contact`` (already on screen) for ``reason``. */
+export function markRefused(rows, contact, reason) {
+    contact.compliance = { allowed: false, reason, warning: false };
+    if (rowState(rows, contact.id).state !== "done") {
+        rows[contact.id] = { state: "refused", reason };
     }
 }
 
@@ -63,6 +86,11 @@ export function markRefreshed(rows, contacts, freshRows) {
             Object.assign(next, { state: "held", heldBy: row.held_by });
         } else if (!row.held_by && current.state === "held") {
             Object.assign(next, { state: "pending", heldBy: false });
+        }
+        if (!mayCall(row) && next.state === "pending") {
+            Object.assign(next, { state: "refused", reason: row.compliance.reason });
+        } else if (mayCall(row) && next.state === "refused") {
+            Object.assign(next, { state: "pending", reason: false });
         }
         rows[contact.id] = next;
     }

@@ -10,6 +10,7 @@ function stateBadges() {
         done: { label: _t("done"), className: "text-bg-success" },
         skipped: { label: _t("skipped"), className: "text-bg-secondary" },
         unavailable: { label: _t("not callable"), className: "text-bg-secondary" },
+        refused: { label: _t("not allowed now"), className: "text-bg-danger" },
     };
 }
 
@@ -54,6 +55,12 @@ export class PageList extends Component {
             return { label: rowState.outcome, className: badges.done.className };
         }
         return badges[rowState.state] || badges.pending;
+    }
+
+    /** Why the rules forbid calling ``contact`` now, shown under its name (not once it is done). */
+    refusal(contact) {
+        const rowState = this.model.rowState(contact.id);
+        return rowState.state === "refused" ? rowState.reason : false;
     }
 
     isUpdated(contact) {

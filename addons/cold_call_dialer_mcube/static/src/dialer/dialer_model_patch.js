@@ -4,6 +4,7 @@ import { _t } from "@web/core/l10n/translation";
 import { patch } from "@web/core/utils/patch";
 import { DialerModel } from "@cold_call_dialer/dialer/dialer_model";
 import { startCall, stopCall } from "@cold_call_dialer/dialer/dialer_state";
+import { mayCall } from "@cold_call_dialer/dialer/page_rows";
 import { errorMessage } from "@cold_call_dialer/utils";
 
 const MODEL = "cold.call.dialer";
@@ -64,7 +65,7 @@ patch(DialerModel.prototype, {
         return data;
     },
 
-    async placeCall() {
+    async placeCall(number = false) {
         const current = this.state.current;
         if (this.mcubeLive) {
             return;
@@ -72,13 +73,19 @@ patch(DialerModel.prototype, {
         if (!this.state.clickToCall || !current || this.state.call.running) {
             return super.placeCall(...arguments);
         }
+        if (!mayCall(current.contact)) {
+            return;
+        }
         const partnerId = current.contact.id;
         this.autoDialer.cancel();
         this.state.mcubeCall = { state: "requested", attemptId: null };
         startCall(this.state.call);
         let result;
         try {
-            result = await this.orm.silent.call(MODEL, "place_call", [partnerId]);
+            result = await this.orm.silent.call(MODEL, "place_call", [partnerId], {
+                number,
+                list_key: this.state.page.list.key,
+            });
         } catch (error) {
             result = { ok: false, error: errorMessage(error) };
         }
@@ -87,6 +94,15 @@ patch(DialerModel.prototype, {
         }
         if (result.ok) {
             this.state.mcubeCall.attemptId = result.attempt_id;
+            if (result.warning) {
+                this.notification.add(result.warning, { type: "warning" });
+            }
+        } else if (result.refused) {
+            // India's rules forbid the call: neither MCUBE nor the rep's phone places it.
+            stopCall(this.state.call);
+            this.state.call.elapsed = 0;
+            this.state.mcubeCall = null;
+            this.refuseCall(result.error);
         } else {
             // MCUBE could not place it: the rep's own phone (tel:) stays one click away.
             stopCall(this.state.call);
