@@ -147,7 +147,7 @@ class ColdCallComplianceCheck(models.Model):
     def _decide_register(self, company, category, local, entry, scope, data):
         max_age = company.cold_call_register_max_age
         fresh = entry and entry.checked_on >= fields.Date.context_today(self) - timedelta(days=max_age)
-        data["register"] = entry and {
+        data["register"] = bool(entry) and {
             "full_block": entry.full_block,
             "categories": entry.category_ids.mapped("code"),
             "time_bands": entry.time_bands or "",

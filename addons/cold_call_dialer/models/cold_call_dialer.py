@@ -304,8 +304,9 @@ class ColdCallDialer(models.AbstractModel):
     @api.model
     def _open_first(self, partner_ids, outcomes, rules, include_waiting=False):
         """(card, skipped) of the first of ``partner_ids`` free to call and allowed now, held for the rep."""
-        partners = self.env["res.partner"].browse(partner_ids)
-        verdicts = self.env["cold.call.compliance.check"]._verdicts(partners, *rules) if partner_ids else {}
+        # Only contacts the rep may read are checked; the others are passed over as unavailable.
+        partners = self.env["res.partner"].search([("id", "in", partner_ids)]) if partner_ids else None
+        verdicts = self.env["cold.call.compliance.check"]._verdicts(partners, *rules) if partners else {}
         refused = {pid: verdict["reason"] for pid, verdict in verdicts.items() if not verdict["allowed"]}
         partner, skipped = self.env["cold.call.list"]._open_first(partner_ids, outcomes, include_waiting, refused)
         return (self._card(partner, outcomes, rules) if partner else False), skipped

@@ -21,15 +21,13 @@ class ResCompany(models.Model):
         help="A number whose register preference was checked longer ago counts as not checked.",
     )
     cold_call_register_unknown = fields.Selection(
-        [
-            ("auto", "Warn until the first register file is imported, then refuse"),
-            ("strict", "Refuse the call"),
-            ("warn", "Call with a warning"),
-        ],
+        [("auto", "Automatic"), ("strict", "Refuse"), ("warn", "Warn")],
         "Register Not Checked",
         default="auto",
         required=True,
-        help="What a promotional call gets when the register was not checked for its number, or too long ago.",
+        help="What a promotional call gets when the register was not checked for its number, or too long ago: "
+        "refused, or called with a warning. Automatic warns until the company's first register file is imported, "
+        "then refuses.",
     )
     cold_call_register_imported_on = fields.Datetime(
         "First Register File Imported On", readonly=True, help="Set by the first import of a register (scrub) file."

@@ -229,6 +229,14 @@ class TestRules(ComplianceCase):
             self.assertIn("only on Mon, Wed", self.verdict()["reason"])
             self.assertTrue(self.verdict(list_key=self.service_filter.id)["allowed"])
 
+    def test_bands_and_days_are_read_the_ways_files_write_them(self):
+        entry = self.register(ALPHA, time_bands="14:00-16:00; 10-12", days="Mon-Fri")
+        self.assertEqual((entry.time_bands, entry.days), ("10-12,14-16", "mon,tue,wed,thu,fri"))
+        entry.days = "weekends|wed"
+        self.assertEqual(entry.days, "wed,sat,sun")
+        entry.days = "fri-mon"
+        self.assertEqual(entry.days, "mon,fri,sat,sun")
+
     def test_bad_bands_and_days_are_refused(self):
         for values in ({"time_bands": "9-25"}, {"time_bands": "noon"}, {"days": "someday"}, {"time_bands": "12-10"}):
             with self.subTest(values=values), self.assertRaises(ValidationError):

@@ -15,6 +15,7 @@ DAY_NAMES = {
     "saturday": 5,
     "sunday": 6,
 }
+DAY_GROUPS = {"weekdays": range(5), "weekday": range(5), "weekends": range(5, 7), "weekend": range(5, 7)}
 SEPARATORS = re.compile(r"[,;|#/\s]+")
 BAND = re.compile(r"^(\d{1,2})(?::00)?-(\d{1,2})(?::00)?$")
 
@@ -29,21 +30,27 @@ def parse_bands(text):
         match = BAND.match(part)
         start, end = (int(match.group(1)), int(match.group(2))) if match else (None, None)
         if start is None or not 0 <= start < end <= 24:
-            raise ValueError(f"{part!r} is not a time band such as 10-12 (hours 0 to 24)")
+            raise ValueError(f"“{part}” is not a time band such as 10-12 (hours 0 to 24)")
         bands.append((start, end))
     return sorted(set(bands))
 
 
 def parse_days(text):
-    """The weekdays of ``text`` (``"mon,tue"``, full names too) as sorted indexes, Monday 0;
-    ``[]`` for an empty text. Raises ValueError for an unknown day."""
+    """The weekdays of ``text`` (``"mon,tue"``, full names, ranges such as ``mon-fri``,
+    ``weekdays``, ``weekends``) as sorted indexes, Monday 0; ``[]`` for an empty text. Raises
+    ValueError for an unknown day."""
     days = set()
     for part in SEPARATORS.split((text or "").strip().lower()):
         if not part:
             continue
-        if part not in DAY_NAMES:
-            raise ValueError(f"{part!r} is not a day such as mon or tuesday")
-        days.add(DAY_NAMES[part])
+        first, _dash, last = part.partition("-")
+        if part in DAY_GROUPS:
+            days.update(DAY_GROUPS[part])
+        elif first in DAY_NAMES and (not last or last in DAY_NAMES):
+            start, end = DAY_NAMES[first], DAY_NAMES[last or first]
+            days.update(range(start, end + 1) if start <= end else [*range(start, 7), *range(end + 1)])
+        else:
+            raise ValueError(f"“{part}” is not a day such as mon, tuesday or mon-fri")
     return sorted(days)
 
 

@@ -20,7 +20,9 @@ async function refreshChanged(model, ids) {
     if (!onPage.length) {
         return;
     }
-    const rows = await model.orm.silent.call("cold.call.dialer", "refresh_contacts", [onPage]);
+    const rows = await model.orm.silent.call("cold.call.dialer", "refresh_contacts", [onPage], {
+        list_key: model.state.page.list.key,
+    });
     const current = model.contacts.filter((contact) => onPage.includes(contact.id));
     markRefreshed(model.state.rows, current, rows);
     for (const row of rows) {

@@ -10,7 +10,7 @@ function stateBadges() {
         done: { label: _t("done"), className: "text-bg-success" },
         skipped: { label: _t("skipped"), className: "text-bg-secondary" },
         unavailable: { label: _t("not callable"), className: "text-bg-secondary" },
-        refused: { label: _t("not allowed now"), className: "text-bg-danger" },
+        refused: { label: _t("not allowed"), className: "text-bg-danger" },
     };
 }
 

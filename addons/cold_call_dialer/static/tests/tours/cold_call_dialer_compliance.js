@@ -13,7 +13,7 @@ registry.category("web_tour.tours").add("cold_call_dialer_compliance", {
         {
             content: "The opted-out contact stays in the list, with why it may not be called",
             trigger: `${BRAVO_ROW} .o_cold_call_refusal:contains('Opted out of calls since')`,
-            extra_trigger: `${BRAVO_ROW} .o_cold_call_state_badge:contains('not allowed now')`,
+            extra_trigger: `${BRAVO_ROW} .o_cold_call_state_badge:contains('not allowed')`,
             isCheck: true,
         },
         {
