@@ -34,6 +34,8 @@ def main():
         rep = env["res.users"].search([("login", "=", REP_LOGIN)])
         env = env(user=rep, su=False)
         Checks = env["cold.call.compliance.check"]
+        Dialer = env["cold.call.dialer"]
+        outcomes = env["cold.call.outcome"]._offered()
         ir_filter = env["ir.filters"].search([("name", "=", big_filter)])
         rules = Checks._list_rules(ir_filter.id)[:2]
         cr.execute("SELECT count(*) FROM cold_call_register_entry")
@@ -48,7 +50,10 @@ def main():
             start = rng.randint(0, len(ids) - 50)
             env.invalidate_all()
             page = env["res.partner"].browse(ids[start : start + 50])
-            page.fetch(["phone", "mobile", "country_id", "cold_call_tz"])  # as the Dialer's rows have
+            # The page's rows, as the Dialer computes them (they read the contacts, parse their
+            # numbers, read the user and the company, and check them): the check is timed again
+            # on top, so that what it adds is what is measured.
+            Dialer._rows(page, outcomes, rules)
             started = time.perf_counter()
             verdicts = Checks._verdicts(page, *rules)
             elapsed = time.perf_counter() - started

@@ -1,8 +1,9 @@
+import functools
 import json
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.tools import format_date
+from odoo.tools import SQL, get_lang
 
 from odoo.addons.cold_call_phone.tools import phone
 
@@ -24,6 +25,16 @@ RULES = [
     ("caller_id", "Caller ID"),
 ]
 ENTRY_POINTS = [("phone", "Phone (tel: link)"), ("mcube", "MCUBE click-to-call")]
+
+
+def format_date_in(date_format, value):
+    """``value`` as the user's language writes dates (its ``date_format``), for the rep's sentences."""
+    return value.strftime(date_format)
+
+
+def names(category_ids, categories):
+    """The names of ``category_ids`` in the register's order (``categories``: {id: (code, name)})."""
+    return ", ".join(categories[category][1] for category in sorted(category_ids, key=lambda c: categories[c][0]))
 
 
 class ColdCallComplianceCheck(models.Model):
@@ -67,29 +78,13 @@ class ColdCallComplianceCheck(models.Model):
         A verdict is ``{"allowed", "result", "rule", "reason", "warning", "data"}``: ``reason``
         is the sentence for the rep (why it is refused, or what allowed it), ``warning`` what
         the rep must know about an allowed call. A handful of queries, whatever the count."""
-        company = self.env.company.sudo()
-        now = fields.Datetime.now()
         numbers = numbers or {partner.id: next(iter(partner._cold_call_dial_numbers()), False) for partner in partners}
-        wanted = [number for number in numbers.values() if number]
-        opt_outs = {
-            entry.number: entry.write_date
-            for entry in self.env["phone.blacklist"].sudo().search_fetch([("number", "in", wanted)], ["write_date"])
-        }
-        entries = {
-            entry.number: entry
-            for entry in self.env["cold.call.register.entry"]
-            .sudo()
-            .search_fetch(
-                [("company_id", "=", company.id), ("number", "in", wanted)],
-                ["number", "full_block", "category_ids", "time_bands", "days", "checked_on", "source"],
-            )
-        }
-        scopes = self.env["cold.call.consent"]._scopes(wanted, now) if purpose == "promotional" else {}
+        facts = self._facts(purpose, category, [number for number in numbers.values() if number])
         fallback_tz = self.env["cold.call.list"]._company_tz()
         verdicts = {}
         for partner in partners:
             number = numbers.get(partner.id)
-            local = local_datetime(now, partner.cold_call_tz or fallback_tz)
+            local = local_datetime(facts["now"], partner.cold_call_tz or fallback_tz)
             data = {
                 "number": number or False,
                 "purpose": purpose,
@@ -97,32 +92,50 @@ class ColdCallComplianceCheck(models.Model):
                 "local_time": local.strftime("%Y-%m-%d %H:%M"),
                 "time_zone": partner.cold_call_tz or fallback_tz,
             }
-            verdicts[partner.id] = self._decide(
-                company,
-                number,
-                purpose,
-                category,
-                local,
-                opt_outs,
-                entries.get(number),
-                scopes.get(number, set()),
-                data,
-            )
+            verdicts[partner.id] = self._decide(number, local, facts, data)
         return verdicts
 
     @api.model
-    def _decide(self, company, number, purpose, category, local, opt_outs, entry, scope, data):
+    def _facts(self, purpose, category, numbers):
+        """What the verdicts on ``numbers`` read, in one query per source: the company's rules,
+        the opt-outs, the register preferences and, for promotional calls, the consents."""
+        company = self.env.company.sudo()
+        now = fields.Datetime.now()
+        # The numbers are E.164 already: core's search of the blacklist would parse each again.
+        self.env["phone.blacklist"].flush_model(["number", "active"])
+        self.env.cr.execute(
+            SQL("SELECT number, write_date FROM phone_blacklist WHERE active AND number = ANY(%s)", numbers)
+        )
+        opt_outs = dict(self.env.cr.fetchall())
+        max_age = company.cold_call_register_max_age
+        categories = self.env["cold.call.register.category"].sudo().search([])
+        return {
+            "now": now,
+            "purpose": purpose,
+            "category": category,
+            "categories": {category.id: (category.code, category.name) for category in categories},
+            "window": (company.cold_call_window_start, company.cold_call_window_end),
+            "max_age": max_age,
+            "fresh_from": fields.Date.context_today(self) - timedelta(days=max_age),
+            "refuse_unknown": company._cold_call_unknown_refused(),
+            "opt_outs": opt_outs,
+            "entries": self.env["cold.call.register.entry"]._preferences(numbers),
+            "scopes": self.env["cold.call.consent"]._scopes(numbers, now) if purpose == "promotional" else {},
+            "date": functools.partial(format_date_in, get_lang(self.env).date_format),
+        }
+
+    @api.model
+    def _decide(self, number, local, facts, data):
         """One verdict, the rules in the order docs/COMPLIANCE.md gives: the number, opt-outs,
         the calling window, then, for promotional calls to Indian numbers, the register and the
         consents."""
         if not number:
             return self._verdict("refused", "number", _("No valid phone number to call."), data)
-        if number in opt_outs:
-            data["opt_out"] = fields.Datetime.to_string(opt_outs[number])
-            since = format_date(self.env, opt_outs[number])
+        if number in facts["opt_outs"]:
+            data["opt_out"] = fields.Datetime.to_string(facts["opt_outs"][number])
+            since = facts["date"](facts["opt_outs"][number].date())
             return self._verdict("refused", "opt_out", _("Opted out of calls since %s (phone blacklist).", since), data)
-        start, end = company.cold_call_window_start, company.cold_call_window_end
-        data["window"] = [start, end]
+        start, end = data["window"] = facts["window"]
         if not compliance.in_window(local, start, end):
             return self._verdict(
                 "refused",
@@ -135,56 +148,56 @@ class ColdCallComplianceCheck(models.Model):
                 ),
                 data,
             )
-        if purpose != "promotional":
+        if facts["purpose"] != "promotional":
             return self._verdict("allowed", "allowed", _("Service call: the register does not apply."), data)
-        if not phone.mcube_number(number):
+        if not phone.indian(number):
             return self._verdict(
                 "allowed", "allowed", _("Not an Indian number: India's register does not apply."), data
             )
-        return self._decide_register(company, category, local, entry, scope, data)
+        return self._decide_register(
+            facts["entries"].get(number), facts["scopes"].get(number, set()), local, facts, data
+        )
 
     @api.model
-    def _decide_register(self, company, category, local, entry, scope, data):
-        max_age = company.cold_call_register_max_age
-        fresh = entry and entry.checked_on >= fields.Date.context_today(self) - timedelta(days=max_age)
+    def _decide_register(self, entry, scope, local, facts, data):
+        """The register preference ``entry`` (a dict, see ``cold.call.register.entry._preferences``)
+        and the consents' ``scope`` (category ids) on a promotional call."""
+        codes = facts["categories"]
         data["register"] = bool(entry) and {
-            "full_block": entry.full_block,
-            "categories": entry.category_ids.mapped("code"),
-            "time_bands": entry.time_bands or "",
-            "days": entry.days or "",
-            "checked_on": fields.Date.to_string(entry.checked_on),
-            "source": entry.source or "",
+            **entry,
+            "category_ids": sorted(codes[category][0] for category in entry["category_ids"]),
+            "checked_on": fields.Date.to_string(entry["checked_on"]),
         }
-        if not fresh:
-            last = _("last checked %s", format_date(self.env, entry.checked_on)) if entry else _("never checked")
+        if not entry or entry["checked_on"] < facts["fresh_from"]:
+            last = _("last checked %s", facts["date"](entry["checked_on"])) if entry else _("never checked")
             sentence = _(
-                "The register was not checked for this number within %(days)s days (%(last)s).", days=max_age, last=last
+                "The register was not checked for this number within %(days)s days (%(last)s).",
+                days=facts["max_age"],
+                last=last,
             )
-            if company._cold_call_unknown_refused():
+            if facts["refuse_unknown"]:
                 return self._verdict("refused", "register_unknown", sentence, data)
             return self._verdict("warned", "register_unknown", _("Register not checked."), data, warning=sentence)
-        Categories = self.env["cold.call.register.category"].sudo()
-        needed = category or (Categories.search([]) if entry.full_block else entry.category_ids)
-        blocked = needed if entry.full_block else needed & entry.category_ids
-        data["consent_scope"] = Categories.browse(sorted(scope)).mapped("code")
-        if needed and set(needed.ids) <= scope:
-            names = ", ".join(needed.mapped("name"))
-            return self._verdict("allowed", "allowed", _("Consent on record for %s.", names), data)
-        checked = format_date(self.env, entry.checked_on)
+        category = facts["category"]
+        needed = {category.id} if category else set(codes) if entry["full_block"] else entry["category_ids"]
+        blocked = needed if entry["full_block"] else needed & entry["category_ids"]
+        data["consent_scope"] = sorted(codes[category][0] for category in scope)
+        if needed and needed <= scope:
+            return self._verdict("allowed", "allowed", _("Consent on record for %s.", names(needed, codes)), data)
+        checked = facts["date"](entry["checked_on"])
         if blocked:
-            names = ", ".join(blocked.mapped("name"))
-            rule = "register_full" if entry.full_block else "register_category"
+            rule = "register_full" if entry["full_block"] else "register_category"
             sentence = (
                 _("Fully blocked on the Do-Not-Disturb register (checked %s); no consent on record.", checked)
-                if entry.full_block
+                if entry["full_block"]
                 else _(
                     "On the Do-Not-Disturb register for %(categories)s (checked %(date)s); no consent on record.",
-                    categories=names,
+                    categories=names(blocked, codes),
                     date=checked,
                 )
             )
             return self._verdict("refused", rule, sentence, data)
-        bands = compliance.parse_bands(entry.time_bands)
+        bands = compliance.parse_bands(entry["time_bands"])
         if not compliance.in_bands(local, bands):
             return self._verdict(
                 "refused",
@@ -197,7 +210,7 @@ class ColdCallComplianceCheck(models.Model):
                 ),
                 data,
             )
-        days = compliance.parse_days(entry.days)
+        days = compliance.parse_days(entry["days"])
         if not compliance.on_days(local, days):
             return self._verdict(
                 "refused",
@@ -206,7 +219,7 @@ class ColdCallComplianceCheck(models.Model):
                     "Accepts promotional calls only on %(days)s (register, checked %(date)s); it is %(today)s there.",
                     days=", ".join(compliance.DAYS[day].capitalize() for day in days),
                     date=checked,
-                    today=local.strftime("%A"),
+                    today=compliance.DAYS[local.weekday()].capitalize(),
                 ),
                 data,
             )

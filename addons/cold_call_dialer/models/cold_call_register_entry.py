@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 from ..tools import compliance
 
@@ -73,3 +74,30 @@ class ColdCallRegisterEntry(models.Model):
                 vals["days"] = compliance.format_days(compliance.parse_days(vals["days"]))
         except ValueError as error:
             raise ValidationError(str(error)) from error
+
+    @api.model
+    def _preferences(self, numbers):
+        """{number: {"full_block", "category_ids" (a set), "time_bands", "days", "checked_on",
+        "source"}} of the current company's preferences for ``numbers``, in one query: the check
+        of a page reads 50 of a million rows, and reading them as records costs more than the rest
+        of the check."""
+        self.flush_model()
+        field = self._fields["category_ids"]
+        self.env.cr.execute(
+            SQL(
+                """SELECT e.number, e.full_block, e.time_bands, e.days, e.checked_on, e.source,
+                          ARRAY(SELECT r.%s FROM %s r WHERE r.%s = e.id)
+                     FROM cold_call_register_entry e
+                    WHERE e.company_id = %s AND e.number = ANY(%s)""",
+                SQL.identifier(field.column2),
+                SQL.identifier(field.relation),
+                SQL.identifier(field.column1),
+                self.env.company.id,
+                list(numbers),
+            )
+        )
+        keys = ("full_block", "time_bands", "days", "checked_on", "source")
+        return {
+            number: {**dict(zip(keys, values, strict=True)), "category_ids": set(categories)}
+            for number, *values, categories in self.env.cr.fetchall()
+        }

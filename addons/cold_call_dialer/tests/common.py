@@ -25,8 +25,11 @@ class DialerFixturesMixin:
         else:
             remove_status_field(env)
         cls.india = env.ref("base.in")
-        # The Dialer's workflow is tested at any hour: the calling window is test_compliance's subject.
-        env.company.write({"cold_call_window_start": 0.0, "cold_call_window_end": 24.0})
+        # The Dialer's workflow is tested at any hour and without a register file: India's rules are
+        # test_compliance's subject.
+        env.company.write(
+            {"cold_call_window_start": 0.0, "cold_call_window_end": 24.0, "cold_call_register_unknown": "warn"}
+        )
         cls.rep = new_test_user(env, login="dialer_rep", groups=REP_GROUPS, name="Rita Rep", tz="Asia/Kolkata")
         cls.rep_two = new_test_user(env, login="dialer_rep_two", groups=REP_GROUPS, name="Ravi Rep", tz="Asia/Kolkata")
         cls.manager = new_test_user(env, login="dialer_manager", groups=MANAGER_GROUPS, name="Maya Manager")

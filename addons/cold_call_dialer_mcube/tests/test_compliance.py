@@ -20,7 +20,15 @@ class TestClickToCallCompliance(BridgeFixturesMixin, TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.setup_bridge_fixtures()
-        cls.env.company.write({"country_id": cls.india.id, "cold_call_window_start": 9.0, "cold_call_window_end": 21.0})
+        cls.env.company.write(
+            {
+                "country_id": cls.india.id,
+                "cold_call_window_start": 9.0,
+                "cold_call_window_end": 21.0,
+                "cold_call_register_unknown": "auto",
+                "cold_call_register_imported_on": False,
+            }
+        )
         cls.real_estate = cls.env["cold.call.register.category"].search([("code", "=", 2)])
         cls.promo_filter = cls.make_filter("DT promo", [("category_id", "in", [cls.tag.id])])
         cls.promo_filter.cold_call_category_id = cls.real_estate

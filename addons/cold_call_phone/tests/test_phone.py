@@ -1,6 +1,6 @@
 from odoo.tests import BaseCase, tagged
 
-from ..tools.phone import e164, international, mcube_number
+from ..tools.phone import e164, indian, international, mcube_number
 
 
 @tagged("post_install", "-at_install")
@@ -24,6 +24,12 @@ class TestPhone(BaseCase):
         self.assertEqual(mcube_number("+918041234567"), "8041234567")
         for other in ("+447700900123", "+9112345", "+9118001234567", "9845000001", False, None):
             self.assertIsNone(mcube_number(other), other)
+
+    def test_indian_numbers_by_their_country_code(self):
+        for number in ("+919845000001", "+918041234567", "+911401234567"):
+            self.assertTrue(indian(number), number)
+        for number in ("+14155550100", "+447911123456", "+9610123456", False, ""):
+            self.assertFalse(indian(number), number)
 
     def test_international_display_or_as_typed(self):
         self.assertEqual(international("09845012345", "IN"), "+91 98450 12345")

@@ -52,6 +52,11 @@ def mcube_number(number):
     return national if parsed.country_code == INDIA_CODE and len(national) == 10 else None
 
 
+def indian(number):
+    """Whether an E.164 ``number`` is Indian (country code 91: no other code starts with 91)."""
+    return bool(number) and number.startswith(f"+{INDIA_CODE}")
+
+
 @functools.lru_cache(maxsize=8192)
 def international(number, country_code):
     """A number as people read it: the international format of a valid number, else as typed."""
