@@ -26,6 +26,19 @@ class DialerTourCase(DialerFixturesMixin, HttpCase):
         (cls.tour_alpha | cls.tour_bravo | cls.tour_no_phone).category_id = cls.tour_tag
         cls.tour_filter = cls.make_filter("Tour prospects", [("category_id", "in", [cls.tour_tag.id])])
 
+    @classmethod
+    def make_tour_delta(cls, **values):
+        """A third prospect of the tour's list, with a mobile, after Tour Bravo in the list's order."""
+        return cls.env["res.partner"].create(
+            {
+                "name": "Tour Delta",
+                "mobile": "+91 98450 77004",
+                "country_id": cls.india.id,
+                "category_id": cls.tour_tag.ids,
+                **values,
+            }
+        )
+
     def start_rep_tour(self, tour):
         self.start_tour("/web", tour, login=self.rep.login)
 
@@ -90,14 +103,7 @@ class TestDialerAutoDialUi(DialerTourCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.setup_tour_fixtures()
-        cls.tour_delta = cls.env["res.partner"].create(
-            {
-                "name": "Tour Delta",
-                "mobile": "+91 98450 77004",
-                "country_id": cls.india.id,
-                "category_id": cls.tour_tag.ids,
-            }
-        )
+        cls.tour_delta = cls.make_tour_delta()
 
     def test_auto_dial_calls_the_next_contact_unless_cancelled(self):
         self.start_rep_tour("cold_call_dialer_auto_dial")
@@ -115,14 +121,7 @@ class TestDialerComplianceUi(DialerTourCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.setup_tour_fixtures()
-        cls.tour_delta = cls.env["res.partner"].create(
-            {
-                "name": "Tour Delta",
-                "mobile": "+91 98450 77004",
-                "country_id": cls.india.id,
-                "category_id": cls.tour_tag.ids,
-            }
-        )
+        cls.tour_delta = cls.make_tour_delta()
         cls.env["phone.blacklist"].sudo().add("+918041237702")  # Tour Bravo's phone
 
     def test_a_refused_contact_is_shown_with_why_and_auto_dial_passes_over_it(self):
@@ -143,15 +142,7 @@ class TestDialerNextStepsUi(DialerTourCase):
         cls.setup_tour_fixtures()
         mills = cls.env["res.partner"].create({"name": "Tour Mills", "is_company": True})
         cls.tour_alpha.write({"parent_id": mills.id, "email": "alpha@example.com"})
-        cls.tour_delta = cls.env["res.partner"].create(
-            {
-                "name": "Tour Delta",
-                "mobile": "+91 98450 77004",
-                "country_id": cls.india.id,
-                "category_id": cls.tour_tag.ids,
-                "parent_id": mills.id,
-            }
-        )
+        cls.tour_delta = cls.make_tour_delta(parent_id=mills.id)
 
     def test_calls_lead_to_opportunities_meetings_and_emails(self):
         self.start_rep_tour("cold_call_dialer_next_steps")
