@@ -12,7 +12,7 @@ DB_HOST=${DB_HOST:-localhost}
 DB_PORT=${DB_PORT:-5432}
 DB_USER=${DB_USER:-odoo}
 DB_PASSWORD=${DB_PASSWORD:-odoo}
-MODULES=cold_call_phone,cold_call_dialer,mcube_integration,cold_call_dialer_mcube
+MODULES=cold_call_phone,cold_call_audio,cold_call_dialer,mcube_integration,cold_call_dialer_mcube
 export PGHOST=$DB_HOST PGPORT=$DB_PORT PGUSER=$DB_USER PGPASSWORD=$DB_PASSWORD
 
 die() { echo "error: $*" >&2; exit 1; }
@@ -150,6 +150,17 @@ ensure_venv() {
         "$VENV/bin/pip" install -r "$ROOT/requirements.txt"
     } >"$log" 2>&1 || die "installing the Python requirements failed: see $log."
     echo "$want" > "$stamp"
+}
+
+# sox reads recordings that are not WAV for transcription (MP3 through its format package); espeak-ng
+# ("speech") speaks the calls of the tests and benchmarks.
+ensure_audio_tools() {
+    local packages=()
+    command -v sox >/dev/null || packages+=(sox libsox-fmt-mp3)
+    if [ "${1:-}" = speech ] && ! command -v espeak-ng >/dev/null; then
+        packages+=(espeak-ng)
+    fi
+    [ ${#packages[@]} = 0 ] || apt_install "${packages[@]}"
 }
 
 pg_ready() { timeout 3 bash -c "exec 3<>/dev/tcp/$DB_HOST/$DB_PORT" 2>/dev/null; }

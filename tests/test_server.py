@@ -16,13 +16,21 @@ def test_the_suite_is_installed(odoo_server):
             (
                 "name",
                 "in",
-                ["cold_call_phone", "cold_call_dialer", "mcube_integration", "cold_call_dialer_mcube", "queue_job"],
+                [
+                    "cold_call_phone",
+                    "cold_call_audio",
+                    "cold_call_dialer",
+                    "mcube_integration",
+                    "cold_call_dialer_mcube",
+                    "queue_job",
+                ],
             )
         ],
         ["name", "state"],
     )
     assert {m["name"]: m["state"] for m in modules} == {
         "cold_call_phone": "installed",
+        "cold_call_audio": "installed",
         "cold_call_dialer": "installed",
         "mcube_integration": "installed",
         "cold_call_dialer_mcube": "installed",

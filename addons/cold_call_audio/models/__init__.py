@@ -1,0 +1,2 @@
+from . import cold_call_keyword
+from . import cold_call_audio_mixin

@@ -1,0 +1,3 @@
+from . import test_fetch
+from . import test_keyword
+from . import test_transcribe
