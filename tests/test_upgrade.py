@@ -21,14 +21,23 @@ from odoo_server import OdooServer, odoo_options
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "addons" / "mcube_integration" / "tests" / "samples"
 RELEASES = {
-    # The last release before this one: outcomes as records.
+    # The last release before this one: India's telemarketing rules.
+    "1b9dd08": "the release of December 7th",
+    # Outcomes as records.
     "d3b369b": "the release of December 6th",
     # Outcome meanings on the options of the outcome field.
     "7ef3780": "the release of November 28th",
     # Before the click-to-call bridge: an upgrade must install it, as a new install does.
     "c041e57": "the release of November 26th",
 }
-SUITE = ["cold_call_phone", "cold_call_dialer", "mcube_integration", "cold_call_dialer_mcube", "queue_job"]
+SUITE = [
+    "cold_call_phone",
+    "cold_call_audio",
+    "cold_call_dialer",
+    "mcube_integration",
+    "cold_call_dialer_mcube",
+    "queue_job",
+]
 TOKEN = "upgrade-token-3c9d51"
 API_TOKEN = "upgrade-api-token-77e0"
 

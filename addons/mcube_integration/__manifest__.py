@@ -1,11 +1,11 @@
 {
     "name": "MCUBE Call Tracking",
-    "version": "17.0.2.0.0",
+    "version": "17.0.2.1.0",
     "category": "Sales/CRM",
     "summary": "Turn MCUBE call events into CRM leads and call records",
     "author": "Cold Call Suite",
     "license": "LGPL-3",
-    "depends": ["crm", "cold_call_phone", "queue_job"],
+    "depends": ["crm", "cold_call_phone", "cold_call_audio", "queue_job"],
     "external_dependencies": {"python": ["phonenumbers"]},
     "data": [
         "security/mcube_integration_security.xml",

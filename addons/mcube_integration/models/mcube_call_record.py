@@ -1,3 +1,6 @@
+import logging
+from datetime import timedelta
+
 import pytz
 from markupsafe import Markup
 
@@ -7,7 +10,10 @@ from odoo.tools import SQL
 from odoo.addons.cold_call_phone.tools import phone
 
 from ..const import DEFAULT_TIMEZONE, POP_UP
+from ..tools.networks import parse_allowed_networks
 from ..tools.payload import MISSED_STATUSES
+
+_logger = logging.getLogger(__name__)
 
 
 class McubeCallRecord(models.Model):
@@ -15,6 +21,7 @@ class McubeCallRecord(models.Model):
     (in any order) and linked to the lead and salesperson it belongs to."""
 
     _name = "mcube.call.record"
+    _inherit = ["cold.call.audio.mixin"]
     _description = "MCUBE call record"
     _order = "call_date desc, id desc"
     _rec_name = "call_id"
@@ -95,6 +102,47 @@ class McubeCallRecord(models.Model):
         self._assign()
         ended.filtered("lead_id")._log_on_lead()
         ended._pop_up_end()
+        self._queue_recordings()
+
+    def _queue_recordings(self):
+        """Download the recordings MCUBE just sent links for, in companies that keep them in Odoo."""
+        self.filtered(
+            lambda record: (
+                record.recording_url
+                and not record.audio_state
+                and record.company_id.sudo().mcube_recording_storage == "store"
+            )
+        )._queue_audio_fetch()
+
+    def _audio_url(self):
+        return self.recording_url
+
+    def _audio_fetch_options(self):
+        company = self.company_id.sudo()
+        return {
+            "allow_http": company.mcube_recording_allow_http,
+            "trusted_networks": parse_allowed_networks(company.mcube_recording_trusted_networks),
+        }
+
+    def _audio_transcribe(self):
+        return self.company_id.sudo().mcube_recording_transcribe
+
+    @api.model
+    def _cron_purge_recordings(self):
+        """Delete the recordings stored longer than their company keeps them (transcripts stay)."""
+        companies = self.env["res.company"].sudo().search([("mcube_recording_retention_days", ">", 0)])
+        for company in companies:
+            before = fields.Datetime.now() - timedelta(days=company.mcube_recording_retention_days)
+            records = self.sudo().search(
+                [("company_id", "=", company.id), ("audio_state", "=", "stored"), ("call_date", "<", before)]
+            )
+            records._purge_audio()
+            _logger.info(
+                "MCUBE recordings: %s deleted in %s (kept %s days)",
+                len(records),
+                company.name,
+                company.mcube_recording_retention_days,
+            )
 
     def _pop_up_end(self):
         """Tell the salesperson's screen that these inbound calls ended: the pop-up of an

@@ -75,6 +75,35 @@ class ResCompany(models.Model):
         groups="base.group_system",
     )
 
+    mcube_recording_storage = fields.Selection(
+        [("store", "Keep in Odoo"), ("link", "Link only")],
+        "MCUBE Recordings",
+        default="store",
+        required=True,
+        help="Keep in Odoo: each call's recording is downloaded into Odoo, played there and transcribed. "
+        "Link only: Odoo keeps MCUBE's link, which may expire.",
+        groups="base.group_system",
+    )
+    mcube_recording_retention_days = fields.Integer(
+        "Keep Recordings (days)",
+        help="Recordings stored in Odoo are deleted this many days after their call (transcripts stay). 0: kept.",
+        groups="base.group_system",
+    )
+    mcube_recording_transcribe = fields.Boolean(
+        "Transcribe Recordings", default=True, help="Transcribe each stored recording.", groups="base.group_system"
+    )
+    mcube_recording_allow_http = fields.Boolean(
+        "Allow Recordings over HTTP",
+        help="Download recordings from http:// links too. Off: https only, so nobody on the way can change them.",
+        groups="base.group_system",
+    )
+    mcube_recording_trusted_networks = fields.Char(
+        "Recording Servers on Private Networks",
+        help="Comma separated IP addresses or networks (CIDR) of your own recording servers on a private network. "
+        "Recordings are never downloaded from other private, loopback or link-local addresses.",
+        groups="base.group_system",
+    )
+
     _sql_constraints = [
         ("mcube_webhook_token_unique", "UNIQUE(mcube_webhook_token)", "Each company needs its own MCUBE token."),
     ]
@@ -86,6 +115,19 @@ class ResCompany(models.Model):
                 parse_allowed_networks(company.mcube_allowed_ips)
             except ValueError as error:
                 raise ValidationError(_("%s is not an IP address or network (CIDR).", error.args[0])) from error
+
+    @api.constrains("mcube_recording_trusted_networks")
+    def _check_mcube_recording_trusted_networks(self):
+        for company in self:
+            try:
+                parse_allowed_networks(company.mcube_recording_trusted_networks)
+            except ValueError as error:
+                raise ValidationError(_("%s is not an IP address or network (CIDR).", error.args[0])) from error
+
+    @api.constrains("mcube_recording_retention_days")
+    def _check_mcube_recording_retention_days(self):
+        if any(company.mcube_recording_retention_days < 0 for company in self):
+            raise ValidationError(_("Keep recordings for 0 days (always) or more."))
 
     @api.constrains("mcube_batch_jobs")
     def _check_mcube_batch_jobs(self):

@@ -20,6 +20,13 @@ class ResConfigSettings(models.TransientModel):
     mcube_country_id = fields.Many2one(related="company_id.mcube_country_id", readonly=False)
     mcube_timezone = fields.Selection(related="company_id.mcube_timezone", readonly=False)
     mcube_batch_jobs = fields.Integer(related="company_id.mcube_batch_jobs", readonly=False)
+    mcube_recording_storage = fields.Selection(related="company_id.mcube_recording_storage", readonly=False)
+    mcube_recording_retention_days = fields.Integer(related="company_id.mcube_recording_retention_days", readonly=False)
+    mcube_recording_transcribe = fields.Boolean(related="company_id.mcube_recording_transcribe", readonly=False)
+    mcube_recording_allow_http = fields.Boolean(related="company_id.mcube_recording_allow_http", readonly=False)
+    mcube_recording_trusted_networks = fields.Char(
+        related="company_id.mcube_recording_trusted_networks", readonly=False
+    )
 
     @api.depends("company_id")
     def _compute_mcube_webhook_url(self):

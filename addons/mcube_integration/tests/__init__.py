@@ -14,3 +14,4 @@ from . import test_webhook
 from . import test_webhook_door
 from . import test_batch
 from . import test_trust
+from . import test_recording

@@ -231,3 +231,57 @@ registry.category("web_tour.tours").add("mcube_integration_incoming_call", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("mcube_integration_recording_player", {
+    test: true,
+    steps: () => [
+        {
+            content: "The transcript is under the player, a line per sentence",
+            trigger: '.o_field_widget[name="audio_file"] .o_cold_call_audio_player_segment:contains("friday")',
+            isCheck: true,
+        },
+        {
+            content: "The words said tag the call",
+            trigger: '.o_field_widget[name="keyword_ids"]:contains("Demo")',
+            isCheck: true,
+        },
+        {
+            content: "Play the recording",
+            trigger: '.o_field_widget[name="audio_file"] .o_cold_call_audio_player_toggle[aria-label="Play"]',
+        },
+        {
+            content: "It plays, and its time goes on",
+            trigger: '.o_cold_call_audio_player_time:not(:contains("0:00 /"))',
+            extra_trigger: '.o_cold_call_audio_player_toggle[aria-label="Pause"]',
+            isCheck: true,
+        },
+        {
+            content: "Jump to the second sentence",
+            trigger: '.o_cold_call_audio_player_segment:contains("already")',
+        },
+        {
+            content: "That sentence is the one being heard",
+            trigger: '.o_cold_call_audio_player_segment[aria-current="true"]:contains("already")',
+            isCheck: true,
+        },
+        {
+            content: "Listen faster",
+            trigger: "select.o_cold_call_audio_player_speed",
+            run: "text 1.5",
+        },
+        {
+            content: "The recording can be downloaded",
+            trigger: 'a.o_cold_call_audio_player_download[href*="download=true"]',
+            isCheck: true,
+        },
+        {
+            content: "Pause",
+            trigger: '.o_cold_call_audio_player_toggle[aria-label="Pause"]',
+        },
+        {
+            content: "Paused",
+            trigger: '.o_cold_call_audio_player_toggle[aria-label="Play"]',
+            isCheck: true,
+        },
+    ],
+});
