@@ -1,11 +1,11 @@
 {
     "name": "Cold Call Dialer",
-    "version": "17.0.2.2.0",
+    "version": "17.0.2.3.0",
     "category": "Sales/CRM",
     "summary": "Work saved contact searches call by call and log every outcome",
     "author": "Cold Call Suite",
     "license": "LGPL-3",
-    "depends": ["base_setup", "mail", "cold_call_phone", "crm", "calendar", "queue_job"],
+    "depends": ["base_setup", "mail", "cold_call_phone", "cold_call_audio", "crm", "calendar", "queue_job"],
     "data": [
         "security/cold_call_dialer_security.xml",
         "security/ir.model.access.csv",

@@ -21,6 +21,9 @@ PREVIEW_SIZE = 5
 # would scan the whole address book once per list. Pages and previews count exactly.
 COUNT_CAP = 1000
 MAX_DURATION = 24 * 3600
+# A voice note is a few minutes at most: 16 kHz mono WAV (what the Dialer records) is ~1.9 MB a minute.
+MAX_VOICE_NOTE_SECONDS = 5 * 60
+MAX_VOICE_NOTE_BYTES = 12 * 1024 * 1024
 MEETING_MINUTES = (15, 30, 45, 60, 90, 120)
 
 NEVER_CALLED = "never_called"

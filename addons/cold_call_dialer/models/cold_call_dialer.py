@@ -1,11 +1,23 @@
+import base64
+import binascii
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import html_sanitize
 
+from odoo.addons.cold_call_audio.tools import audio
 from odoo.addons.cold_call_phone.tools import phone
 
-from ..const import DEFAULT_PAGE_SIZE, MAX_DURATION, PAGE_SIZES, PREVIEW_SIZE, STATUS_FIELD
+from ..const import (
+    DEFAULT_PAGE_SIZE,
+    MAX_DURATION,
+    MAX_VOICE_NOTE_BYTES,
+    MAX_VOICE_NOTE_SECONDS,
+    PAGE_SIZES,
+    PREVIEW_SIZE,
+    STATUS_FIELD,
+)
 from ..tools.time_zone import local_time
 
 # What a row of the Dialer reads of a contact.
@@ -185,6 +197,7 @@ class ColdCallDialer(models.AbstractModel):
         next_partner_ids=(),
         meeting=False,
         mail_template_id=False,
+        voice_note=False,
     ):
         """Log one call in one transaction (``cold.call.log._record``): status written on the
         contact, internal note in its chatter, the next steps (follow-up activity, opportunity,
@@ -198,19 +211,23 @@ class ColdCallDialer(models.AbstractModel):
         :param meeting: ``{"start": "YYYY-MM-DD HH:MM:SS" (UTC), "minutes": int}``, required for an
             outcome that books a meeting
         :param mail_template_id: an e-mail offered in the Dialer, sent to the contact
+        :param voice_note: ``{"data": base64 audio}``, recorded in the browser after the call
         """
         self._check_dialer_user()
         partner = self._writable_partner(partner_id)
         offered = self._outcomes()
         outcome = self.env["cold.call.outcome"]._pick(status, offered)
         note = (note or "").strip()
-        if not offered and not note:
-            raise UserError(_("Type a note: without the outcome field, the note is what gets logged."))
         duration = self._check_duration(duration)
+        voice_note = self._check_voice_note(voice_note)
+        if not offered and not note and not voice_note:
+            raise UserError(_("Type a note: without the outcome field, the note is what gets logged."))
         next_steps = self.env["cold.call.log"]._check_next_steps(partner, outcome, follow_up, meeting, mail_template_id)
         next_partner_ids = self._check_ids(next_partner_ids or [])
         list_name, ir_filter = self.env["cold.call.list"]._label(list_key)
-        log = self.env["cold.call.log"]._record(partner, outcome, duration, note, list_name, ir_filter, next_steps)
+        log = self.env["cold.call.log"]._record(
+            partner, outcome, duration, note, list_name, ir_filter, next_steps, voice_note=voice_note
+        )
         rules = self._rules(list_key)
         next_card, skipped = self._open_first(next_partner_ids, offered, rules)
         return {
@@ -364,8 +381,11 @@ class ColdCallDialer(models.AbstractModel):
     def _card(self, partner, outcomes, rules):
         """The call screen's card: the contact, its last calls the user may see and recent chatter notes."""
         logs = self.env["cold.call.log"].search_fetch(
-            [("partner_id", "=", partner.id)], ["call_date", "user_id", "outcome_id", "duration"], limit=5
+            [("partner_id", "=", partner.id)],
+            ["call_date", "user_id", "outcome_id", "duration", "audio_state"],
+            limit=5,
         )
+        players = logs._audio_players()
         messages = self.env["mail.message"].search_fetch(
             [("model", "=", "res.partner"), ("res_id", "=", partner.id), ("message_type", "=", "comment")],
             ["body", "date", "author_id"],
@@ -381,6 +401,7 @@ class ColdCallDialer(models.AbstractModel):
                     "user": log.user_id.name,
                     "outcome": log.outcome_id.name or False,
                     "duration": log.duration,
+                    "audio": players[log.id],
                 }
                 for log in logs
             ],
@@ -435,6 +456,31 @@ class ColdCallDialer(models.AbstractModel):
         if not 0 <= duration <= MAX_DURATION:
             raise ValidationError(_("The call duration must be between 0 and 24 hours."))
         return int(round(duration))
+
+    @api.model
+    def _check_voice_note(self, voice_note):
+        """The voice note's audio bytes (b"" without one), or a clear error before anything is saved."""
+        if not voice_note:
+            return b""
+        data = voice_note.get("data") if isinstance(voice_note, dict) else None
+        if not isinstance(data, str) or len(data) > MAX_VOICE_NOTE_BYTES * 4 // 3 + 4:
+            raise ValidationError(
+                _("The voice note is too long: keep it under %s minutes.", MAX_VOICE_NOTE_SECONDS // 60)
+                if isinstance(data, str)
+                else _("The voice note could not be read: record it again.")
+            )
+        try:
+            audio_bytes = base64.b64decode(data, validate=True)
+            seconds = audio.duration(audio_bytes) if audio.sniff(audio_bytes) else None
+        except (binascii.Error, audio.AudioError):
+            seconds = None
+        if seconds is None:
+            raise ValidationError(_("The voice note could not be read: record it again."))
+        if seconds > MAX_VOICE_NOTE_SECONDS:
+            raise ValidationError(
+                _("The voice note is too long: keep it under %s minutes.", MAX_VOICE_NOTE_SECONDS // 60)
+            )
+        return audio_bytes
 
     @api.model
     def _release(self, partner_id):

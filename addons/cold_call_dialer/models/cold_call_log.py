@@ -25,6 +25,7 @@ class ColdCallLog(models.Model):
     """
 
     _name = "cold.call.log"
+    _inherit = ["cold.call.audio.mixin"]
     _description = "Cold Call"
     _order = "call_date desc, id desc"
     _rec_name = "partner_id"
@@ -87,6 +88,9 @@ class ColdCallLog(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, readonly=True, index=True, default=lambda self: self.env.company
     )
+    note_message_id = fields.Many2one(
+        "mail.message", "Chatter Note", readonly=True, ondelete="set null", help="The call's note on the contact."
+    )
 
     @api.depends("connected")
     def _compute_connect_rate(self):
@@ -146,7 +150,7 @@ class ColdCallLog(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _record(self, partner, outcome, duration, note, list_name, ir_filter, next_steps):
+    def _record(self, partner, outcome, duration, note, list_name, ir_filter, next_steps, voice_note=b""):
         """Save a call on ``partner`` with everything that follows from it, in one savepoint:
         the outcome on the contact with its retry wait, the note in its chatter, the next steps
         the rep asked for, the call-log row, and a hold that keeps the other reps away.
@@ -154,6 +158,8 @@ class ColdCallLog(models.Model):
         :param outcome: a ``cold.call.outcome``, empty in notes-only mode
         :param next_steps: checked values of ``follow_up`` (activity values), ``meeting``
             ((start, minutes)) and ``mail_template`` (a mail.template), each optional
+        :param voice_note: the rep's voice note (audio bytes, checked), kept on the log and
+            transcribed by a job: its text joins the chatter note when it is ready
         """
         call_date = fields.Datetime.now()
         body = self._note_body(outcome, duration, call_date, note)
@@ -163,7 +169,7 @@ class ColdCallLog(models.Model):
             if next_steps.get("meeting"):
                 next_step_dates.append(next_steps["meeting"][0])
             next_call_at = outcome._next_call_at(partner, call_date, min(next_step_dates, default=False))
-            self._apply_outcome(partner, outcome, body, next_call_at=next_call_at)
+            message = self._apply_outcome(partner, outcome, body, next_call_at=next_call_at)
             if follow_up:
                 partner.activity_schedule(
                     "mail.mail_activity_data_call", note=self._text_to_html(note), automated=False, **follow_up
@@ -194,8 +200,11 @@ class ColdCallLog(models.Model):
                     "opportunity_created": opportunity_created,
                     "calendar_event_id": meeting.id,
                     "mail_template_id": template.id,
+                    "note_message_id": message.id,
                 }
             )
+            if voice_note:
+                log._store_audio(voice_note)
             self.env["cold.call.hold"]._acquire(partner.id, logged=True)
         return log.sudo(False)
 
@@ -207,7 +216,7 @@ class ColdCallLog(models.Model):
         contacts; the call history is then written by the server (see ``res.partner.write``).
 
         The note is logged, like the chatter's "Log note", without making the user a follower of
-        every contact (a note notifies nobody anyway)."""
+        every contact (a note notifies nobody anyway). Returns the notes."""
         partners.check_access_rights("write")
         partners.check_access_rule("write")
         values = {}
@@ -217,9 +226,10 @@ class ColdCallLog(models.Model):
             values["cold_call_next_at"] = next_call_at
         if values:
             partners.sudo().write(values)
-        partners._message_log_batch(dict.fromkeys(partners.ids, body), message_type="comment")
+        messages = partners._message_log_batch(dict.fromkeys(partners.ids, body), message_type="comment")
         if outcome.do_not_call:
             self._opt_out(partners, outcome)
+        return messages
 
     @api.model
     def _opt_out(self, partners, outcome):
@@ -367,6 +377,27 @@ class ColdCallLog(models.Model):
     # ------------------------------------------------------------------
     # The chatter note
     # ------------------------------------------------------------------
+
+    def _transcript_done(self):
+        """The voice note's text, or why there is none, joins the call's chatter note (after the
+        rep's typed note, which stays as typed)."""
+        for log in self.sudo().filtered("note_message_id"):
+            message = log.note_message_id
+            if log.transcript_state == "done" and log.transcript:
+                text = log.transcript.replace("\n", " ")
+            else:
+                text = _("not transcribed (%s)", log.transcript_error or _("no words were recognised"))
+            line = Markup("<b>%s</b> %s") % (_("Voice note:"), text)
+            log.partner_id._message_update_content(message, message.body + Markup("<p>%s</p>") % line, strict=False)
+
+    def _audio_players(self):
+        """What the Dialer's history plays of these calls: the voice note stored on each log."""
+        return {
+            log.id: [{"label": _("Voice note"), "src": f"/web/content/cold.call.log/{log.id}/audio_file"}]
+            if log.audio_state == "stored"
+            else []
+            for log in self
+        }
 
     @api.model
     def _text_to_html(self, text):

@@ -17,3 +17,4 @@ from . import test_dashboard
 from . import test_outcomes
 from . import test_trust
 from . import test_compliance
+from . import test_voice_note

@@ -1,9 +1,14 @@
+import tempfile
 from datetime import timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo import fields
 from odoo.tests import HttpCase, tagged
+from odoo.tests.common import ChromeBrowser
+
+from odoo.addons.cold_call_audio.tests.speech import join, silence, speak
 
 from .common import DialerFixturesMixin
 
@@ -271,3 +276,56 @@ class TestHotLeadsUi(DialerTourCase):
 
     def test_hot_leads_list_the_interested_contacts(self):
         self.start_rep_tour("cold_call_dialer_hot_leads")
+
+
+def fake_microphone(wav_path=None):
+    """Chromium with a fake microphone: it plays ``wav_path`` in a loop and the permission prompt is
+    accepted; without a file, every permission prompt is denied (a rep who blocked the microphone)."""
+    spawn = ChromeBrowser._spawn_chrome
+    if wav_path:
+        flags = [
+            "--use-fake-device-for-media-stream",
+            "--use-fake-ui-for-media-stream",
+            f"--use-file-for-fake-audio-capture={wav_path}",
+        ]
+    else:
+        flags = ["--use-fake-device-for-media-stream", "--deny-permission-prompts"]
+    return patch.object(ChromeBrowser, "_spawn_chrome", lambda browser, cmd: spawn(browser, [cmd[0], *flags, *cmd[1:]]))
+
+
+@tagged("post_install", "-at_install")
+class TestDialerVoiceNoteUi(DialerTourCase):
+    """A rep records a voice note after a call with the browser's microphone (Chromium's fake one,
+    playing speech espeak-ng made): it is kept on the call log, transcribed, and joins the note."""
+
+    SAID = "the price is too high"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_tour_fixtures()
+
+    def test_a_voice_note_recorded_in_the_browser_is_kept_and_transcribed(self):
+        with tempfile.NamedTemporaryFile(suffix=".wav") as wav:
+            # Chromium loops the file: silence after the sentence keeps the loop's words apart.
+            wav.write(join(speak(self.SAID, rate=16000), silence(3, 16000), gap=0))
+            wav.flush()
+            with fake_microphone(wav.name):
+                self.start_rep_tour("cold_call_dialer_voice_note")
+        log = self.env["cold.call.log"].search([("partner_id", "=", self.tour_alpha.id)])
+        self.assertEqual(log.audio_state, "stored")
+        self.assertGreaterEqual(log.audio_duration, 4)
+        self.assertEqual(log.transcript_state, "waiting")
+        log._transcribe()  # the job queued by the save
+        self.assertEqual(log.transcript_state, "done", log.transcript_error)
+        self.assertIn("high", log.transcript)
+        note = log.sudo().note_message_id.body
+        self.assertIn("Typed while the voice note waits", note)
+        self.assertIn("high", note)
+
+    def test_a_blocked_microphone_says_so_and_the_call_is_saved_without_it(self):
+        with fake_microphone():
+            self.start_rep_tour("cold_call_dialer_voice_note_denied")
+        log = self.env["cold.call.log"].search([("partner_id", "=", self.tour_alpha.id)])
+        self.assertFalse(log.audio_state)
+        self.assertIn("No voice note today", log.sudo().note_message_id.body)

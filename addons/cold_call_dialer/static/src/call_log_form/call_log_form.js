@@ -12,6 +12,7 @@ import {
 } from "@web/core/l10n/dates";
 import { RecordSelector } from "@web/core/record_selectors/record_selector";
 import { useService } from "@web/core/utils/hooks";
+import { VoiceNoteRecorder } from "@cold_call_audio/voice_note_recorder/voice_note_recorder";
 import { errorMessage } from "../utils";
 
 const OUTCOME_KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9"];
@@ -24,7 +25,7 @@ const MEETING_MINUTES = [15, 30, 45, 60, 90, 120];
  */
 export class CallLogForm extends Component {
     static template = "cold_call_dialer.CallLogForm";
-    static components = { DateTimeInput, RecordSelector };
+    static components = { DateTimeInput, RecordSelector, VoiceNoteRecorder };
     static props = { model: Object };
 
     setup() {
@@ -62,6 +63,15 @@ export class CallLogForm extends Component {
 
     get form() {
         return this.state.form;
+    }
+
+    /** Kept with the form until the save: its transcript joins the chatter note later. */
+    onVoiceNote(file) {
+        this.form.voiceNote = file;
+    }
+
+    onVoiceNoteDiscarded() {
+        this.form.voiceNote = false;
     }
 
     get followUpDate() {

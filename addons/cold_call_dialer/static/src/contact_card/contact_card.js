@@ -3,6 +3,7 @@
 import { Component, markup, useState } from "@odoo/owl";
 import { useHotkey } from "@web/core/hotkeys/hotkey_hook";
 import { deserializeDateTime, formatDateTime } from "@web/core/l10n/dates";
+import { AudioPlayer } from "@cold_call_audio/audio_player/audio_player";
 import { CallTimer } from "../call_timer/call_timer";
 import { _t } from "@web/core/l10n/translation";
 import { formatCallDuration } from "../utils";
@@ -15,7 +16,7 @@ import { mayCall } from "../dialer/page_rows";
  */
 export class ContactCard extends Component {
     static template = "cold_call_dialer.ContactCard";
-    static components = { CallTimer };
+    static components = { AudioPlayer, CallTimer };
     static props = { model: Object, openContactForm: Function };
 
     setup() {

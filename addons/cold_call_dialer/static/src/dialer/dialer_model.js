@@ -266,6 +266,7 @@ export class DialerModel {
                     list_key: this.state.page.list.key,
                     next_partner_ids: this.pendingIdsAfterCurrent(),
                     ...nextStepValues(form, this.selectedOption),
+                    voice_note: form.voiceNote ? { data: form.voiceNote.data } : false,
                     ...this._logCallExtras(),
                 });
             } catch (error) {

@@ -54,6 +54,8 @@ export function emptyForm(userId) {
         },
         meeting: { start: serializeDateTime(nextMorning()), minutes: 30 },
         mailTemplateId: false,
+        // {data: base64 WAV, mimetype, seconds} once the rep recorded one
+        voiceNote: false,
     };
 }
 
@@ -81,7 +83,7 @@ export function formError(form, notesOnly, option) {
     if (option && option.books_meeting && !form.meeting.start) {
         return _t("Pick the date and time of the meeting.");
     }
-    if (notesOnly && !form.note.trim()) {
+    if (notesOnly && !form.note.trim() && !form.voiceNote) {
         return _t("Type a note: in notes-only mode, the note is what gets logged.");
     }
     return null;
