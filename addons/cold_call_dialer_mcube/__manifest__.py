@@ -1,6 +1,6 @@
 {
     "name": "Cold Call Dialer - MCUBE Click-to-Call",
-    "version": "17.0.2.1.0",
+    "version": "17.0.2.2.0",
     "category": "Sales/CRM",
     "summary": "Place Dialer calls through MCUBE and join its call events to them",
     "author": "Cold Call Suite",
@@ -14,6 +14,7 @@
         "views/cold_call_mcube_attempt_views.xml",
         "views/cold_call_log_views.xml",
         "views/cold_call_outcome_views.xml",
+        "views/cold_call_keyword_views.xml",
         "views/res_config_settings_views.xml",
         "views/cold_call_dialer_mcube_menus.xml",
     ],

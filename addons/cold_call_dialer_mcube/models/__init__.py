@@ -2,6 +2,7 @@ from . import cold_call_mcube_attempt
 from . import cold_call_caller_id
 from . import cold_call_dashboard
 from . import cold_call_dialer
+from . import cold_call_keyword
 from . import cold_call_log
 from . import cold_call_outcome
 from . import mcube_call_record

@@ -20,3 +20,13 @@ class ColdCallLog(models.Model):
         help="Talk time measured by MCUBE, in seconds.",
     )
     recording_url = fields.Char("Recording", related="mcube_call_record_id.recording_url", store=True)
+
+    def _audio_players(self):
+        """The MCUBE recording of each call too, after the voice note."""
+        players = super()._audio_players()
+        for log in self:
+            record = log.sudo().mcube_call_record_id
+            audio = record and record._cold_call_audio()
+            if audio:
+                players[log.id].append(audio)
+        return players

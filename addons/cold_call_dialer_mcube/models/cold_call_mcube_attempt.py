@@ -113,18 +113,25 @@ class ColdCallMcubeAttempt(models.Model):
             "state": self.state,
             "duration": self.duration,
             "recording_url": self.recording_url or False,
+            "audio": self.call_record_id.sudo()._cold_call_audio() if self.call_record_id else False,
             "mcube_status": self.mcube_status or False,
             "error": self.error or False,
             "suggested_outcome": self._suggested_outcome(),
         }
 
     def _suggested_outcome(self):
+        """The outcome of the first keyword said on the call that has one, else the one MCUBE's
+        status suggests."""
         self.ensure_one()
+        record = self.call_record_id.sudo()
+        if record.keyword_ids.outcome_id:
+            offered = self.env["cold.call.outcome"]._offered()
+            said = record.keyword_ids.filtered(lambda keyword: keyword.outcome_id in offered)[:1]
+            if said:
+                return said.outcome_id.value
         if not self.mcube_status:
             return False
-        return (
-            self.env["cold.call.outcome"]._mcube_suggestion(self.mcube_status, self.call_record_id.sudo().status).value
-        )
+        return self.env["cold.call.outcome"]._mcube_suggestion(self.mcube_status, record.status).value
 
     # ------------------------------------------------------------------
     # Configuration

@@ -133,6 +133,45 @@ class McubeCallRecord(models.Model):
         joined_id = self.env.cr.fetchone()[0]
         return attempt if joined_id in (None, self.id) else Attempt
 
+    def _cold_call_may_hear(self):
+        """Whether the current user may hear this call's recording: they read the call record, or
+        the click-to-call or Dialer log it belongs to (each under its own access rules)."""
+        self.ensure_one()
+        return any(
+            Model.check_access_rights("read", raise_exception=False)
+            and Model.search_count([(fname, "=", self.id)], limit=1)
+            for Model, fname in (
+                (self, "id"),
+                (self.env["cold.call.mcube.attempt"], "call_record_id"),
+                (self.env["cold.call.log"], "mcube_call_record_id"),
+            )
+        )
+
+    def _cold_call_audio(self):
+        """What the Dialer plays of this call: its stored recording and transcript, or False."""
+        self.ensure_one()
+        if self.audio_state != "stored":
+            return False
+        return {
+            "label": _("Recording"),
+            "src": f"/cold_call_dialer_mcube/recording/{self.id}",
+            "segments": self.transcript_segments or [],
+            "keywords": self.keyword_ids.mapped("name"),
+        }
+
+    def _audio_stored(self):
+        """The rep's call screen plays the recording as soon as it is in."""
+        super()._audio_stored()
+        self._cold_call_notify_attempts()
+
+    def _transcript_done(self):
+        """The transcript, its keywords and the outcome they suggest reach the rep's call screen."""
+        super()._transcript_done()
+        self._cold_call_notify_attempts()
+
+    def _cold_call_notify_attempts(self):
+        self.env["cold.call.mcube.attempt"].sudo().search([("call_record_id", "in", self.ids)])._notify()
+
     def _cold_call_attempt_by_numbers(self):
         """For events without our refid: the latest attempt from the agent's number to the
         customer's, made shortly before the call started and not joined to a call yet."""

@@ -10,3 +10,4 @@ from . import test_ui
 from . import test_phone_path
 from . import test_security_matrix
 from . import test_compliance
+from . import test_recording

@@ -72,6 +72,7 @@ class TestJoin(BridgeFixturesMixin, TransactionCase):
                 "state": "ended",
                 "duration": 42,
                 "recording_url": "https://recordings.example.com/call.wav",
+                "audio": False,
                 "mcube_status": "ANSWER",
                 "error": False,
                 "suggested_outcome": False,

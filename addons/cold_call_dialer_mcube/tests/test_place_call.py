@@ -166,6 +166,7 @@ class TestPlaceCall(BridgeFixturesMixin, TransactionCase):
                     "state": "failed",
                     "duration": 0,
                     "recording_url": False,
+                    "audio": False,
                     "mcube_status": False,
                     "error": FAILURES["refusal"],
                     "suggested_outcome": False,

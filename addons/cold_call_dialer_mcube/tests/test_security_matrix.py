@@ -13,7 +13,7 @@ from odoo.tests import TransactionCase, new_test_user, tagged
 from .common import BridgeFixturesMixin
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "SECURITY.md"
-SUITE = ("cold_call_phone", "cold_call_dialer", "mcube_integration", "cold_call_dialer_mcube")
+SUITE = ("cold_call_phone", "cold_call_audio", "cold_call_dialer", "mcube_integration", "cold_call_dialer_mcube")
 ROLES = ("public", "portal", "employee", "rep", "Dialer manager", "sales manager", "other company's manager")
 OPERATIONS = (("read", "r"), ("write", "w"), ("create", "c"), ("unlink", "u"))
 # A sample call of each method the suite adds, run as each role: (model, method) -> f(env, fixtures).
@@ -78,6 +78,9 @@ CALLS = {
     ("crm.lead", "action_view_mcube_calls"): lambda env, f: f["lead"].with_env(env).action_view_mcube_calls(),
     ("crm.lead", "mcube_open_caller"): lambda env, f: env["crm.lead"].mcube_open_caller("+919845099999"),
     ("mcube.event", "action_retry"): lambda env, f: f["event"].with_env(env).action_retry(),
+    ("cold.call.audio.mixin", "action_audio_retry"): lambda env, f: env["cold.call.audio.mixin"].action_audio_retry(),
+    ("mcube.call.record", "action_audio_retry"): lambda env, f: f["call_record"].with_env(env).action_audio_retry(),
+    ("cold.call.log", "action_audio_retry"): lambda env, f: f["log"].with_env(env).action_audio_retry(),
 }
 
 
@@ -135,11 +138,19 @@ class TestSecurityMatrix(BridgeFixturesMixin, TransactionCase):
         lead = self.env["crm.lead"].create({"name": "Matrix lead", "phone": "+919845088888"})
         event = self.env["mcube.event"].search([], limit=1) or self.ingest({"callid": "MATRIX-1"}).event_ids[:1]
         event.write({"state": "failed"})
+        failed = {"audio_state": "failed", "audio_error": "Matrix"}
+        log = self.env["cold.call.log"].search([], limit=1) or self.env["cold.call.log"].create(
+            {"partner_id": self.alpha.id, "user_id": self.roles["rep"].id, "list_name": "Matrix"}
+        )
+        log.write({"audio_state": "stored", "transcript_state": "failed"})
         return {
             "partner": self.alpha,
             "template": self.template,
             "lead": lead,
             "event": event,
+            "call_record": event.call_record_id.sudo().write({**failed, "recording_url": "https://x.example.com/r.wav"})
+            and event.call_record_id,
+            "log": log,
             "call_of": self.live_call_of,
             "tag": self.env["res.partner.category"].create({"name": "Matrix tag"}),
             "consent": self.env["cold.call.consent"].create(

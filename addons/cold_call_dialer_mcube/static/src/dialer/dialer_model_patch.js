@@ -134,6 +134,7 @@ patch(DialerModel.prototype, {
             state: payload.state,
             status: payload.mcube_status || false,
             recordingUrl: payload.recording_url || false,
+            audio: payload.audio || false,
         });
         if (payload.state === "failed") {
             stopCall(this.state.call);
@@ -143,8 +144,11 @@ patch(DialerModel.prototype, {
         if (payload.state === "ended") {
             stopCall(this.state.call);
             this.state.call.elapsed = payload.duration || 0;
+            // A later suggestion (keywords said, once transcribed) replaces an earlier one the
+            // rep kept, never an outcome the rep picked.
             const suggested = payload.suggested_outcome;
-            if (suggested && !this.state.form.status) {
+            const form = this.state.form;
+            if (suggested && suggested !== call.suggested && (!form.status || form.status === call.suggested)) {
                 this.setStatus(suggested);
                 call.suggested = suggested;
             }

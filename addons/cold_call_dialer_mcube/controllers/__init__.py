@@ -1,0 +1,1 @@
+from . import cold_call_dialer_mcube
