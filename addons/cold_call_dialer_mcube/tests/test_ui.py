@@ -5,6 +5,8 @@ from odoo import SUPERUSER_ID, api
 from odoo.tests import tagged
 
 from odoo.addons.bus.tests.common import WebsocketCase
+from odoo.addons.cold_call_audio.tests.recording_server import RecordingServer
+from odoo.addons.cold_call_audio.tests.speech import speak
 
 from .common import API_TOKEN, WEBHOOK_TOKEN, BridgeFixturesMixin
 
@@ -80,6 +82,49 @@ class TestClickToCallUi(BridgeFixturesMixin, WebsocketCase):
         if self.wait_for(self.fake.requests):
             time.sleep(1)
             self.trigger_notification_dispatching([self.rep.partner_id])
+
+    def mcube_answers_and_records_the_call(self):
+        """MCUBE's side: a 7-second answered call whose recording is on the company's storage; the
+        test plays the job runner for the events, the download and the transcript, each committed
+        and pushed to the rep's open Dialer as the runner would."""
+        if not self.wait_for(self.fake.requests):
+            return
+        webhook = f"{self.base_url()}/mcube/webhook"
+        refid = self.fake.requests[-1]["refid"]
+        url = self.storage.add("/rec/live.wav", self.spoken)
+        hangup = self.fake.post_call_events(
+            webhook, WEBHOOK_TOKEN, refid, duration=7, recording_url=url, after_start=self.process
+        )[1]
+        self.process(hangup)
+        time.sleep(1)
+        for step in ("_fetch_audio", "_transcribe"):
+            with self.registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                record = env["mcube.call.record"].search([("refid", "=", refid)])
+                getattr(record, step)()
+            self.trigger_notification_dispatching([self.rep.partner_id])
+
+    def test_the_recording_and_its_words_reach_the_call_screen_live(self):
+        self.storage = self.enterContext(RecordingServer())
+        self.spoken = speak("the price is too high")
+        self.env.company.write(
+            {
+                "mcube_recording_storage": "store",
+                "mcube_recording_allow_http": True,
+                "mcube_recording_trusted_networks": "127.0.0.1/32",
+            }
+        )
+        self.env["cold.call.keyword"].search([]).active = False
+        self.env["cold.call.keyword"].create(
+            {"name": "Too expensive", "phrases": "too high", "outcome_id": self.outcome("callback").id}
+        )
+        mcube = threading.Thread(target=self.mcube_answers_and_records_the_call, daemon=True)
+        mcube.start()
+        self.start_tour("/web", "cold_call_dialer_mcube_recording", login=self.rep.login)
+        mcube.join(10)
+        log = self.env["cold.call.log"].search([("partner_id", "=", self.tour_alpha.id)])
+        self.assertEqual(log.outcome_id, self.outcome("callback"))
+        self.assertEqual(log.mcube_call_record_id.audio_state, "stored")
 
     def test_rep_calls_through_mcube_and_the_result_comes_back_live(self):
         mcube = threading.Thread(target=self.mcube_answers_the_call, daemon=True)

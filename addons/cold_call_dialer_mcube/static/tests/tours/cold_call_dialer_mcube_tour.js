@@ -133,3 +133,46 @@ registry.category("web_tour.tours").add("cold_call_dialer_mcube_failure", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("cold_call_dialer_mcube_recording", {
+    test: true,
+    url: "/web",
+    steps: () => [
+        ...startCallingSteps(),
+        callTourAlpha(),
+        {
+            content: "The call ends; MCUBE's status suggests nothing yet",
+            trigger: ".o_cold_call_mcube_call[data-state='ended'] .o_cold_call_mcube_duration:contains('0m 7s')",
+            isCheck: true,
+        },
+        {
+            content: "The recording arrives and plays on the call screen, its transcript under it",
+            trigger: ".o_cold_call_mcube_audio .o_cold_call_audio_player_segment:contains('high')",
+            isCheck: true,
+        },
+        {
+            content: "The keyword said is shown, and suggests its outcome",
+            trigger: ".o_cold_call_mcube_keywords:contains('Too expensive')",
+            extra_trigger: ".o_cold_call_outcome.active:contains('Callback Requested')",
+            isCheck: true,
+        },
+        {
+            content: "Play the recording",
+            trigger: ".o_cold_call_mcube_audio .o_cold_call_audio_player_toggle[aria-label='Play']",
+        },
+        {
+            content: "It plays",
+            trigger: ".o_cold_call_mcube_audio .o_cold_call_audio_player_toggle[aria-label='Pause']",
+            isCheck: true,
+        },
+        {
+            content: "Save the suggested outcome and go on",
+            trigger: ".o_cold_call_save:not(:disabled)",
+        },
+        {
+            content: "Saved",
+            trigger: ".o_cold_call_page_contact[data-state='done']:contains('Tour Alpha')",
+            isCheck: true,
+        },
+    ],
+});
