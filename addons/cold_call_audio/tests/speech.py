@@ -27,8 +27,9 @@ def speak(text, rate=8000, voice="en-us", speed=None):
             command[1:1] = ["-s", str(speed)]
         # The text goes in on stdin, so that one starting with "-" is not taken for an option.
         subprocess.run(command, input=text.encode(), check=True, capture_output=True, timeout=TIMEOUT)
+        # -R: sox's dither, whose faint noise any real line has, repeatable: the same text gives the same bytes.
         subprocess.run(
-            ["sox", spoken, "-r", str(rate), "-c", "1", "-b", "16", "-e", "signed-integer", converted],
+            ["sox", "-R", spoken, "-r", str(rate), "-c", "1", "-b", "16", "-e", "signed-integer", converted],
             check=True,
             capture_output=True,
             timeout=TIMEOUT,

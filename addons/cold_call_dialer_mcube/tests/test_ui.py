@@ -110,6 +110,7 @@ class TestClickToCallUi(BridgeFixturesMixin, WebsocketCase):
         self.env.company.write(
             {
                 "mcube_recording_storage": "store",
+                "mcube_recording_transcribe": True,
                 "mcube_recording_allow_http": True,
                 "mcube_recording_trusted_networks": "127.0.0.1/32",
             }
