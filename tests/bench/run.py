@@ -24,10 +24,15 @@ sys.path.insert(0, str(HERE.parent))
 import requests  # noqa: E402
 from generate import LEAD_NUMBER_BASE, MANAGER_LOGIN, TEAM_NAME  # noqa: E402
 from loadgen import build_request, run_closed, run_load  # noqa: E402
-from mcube import configure_token, event  # noqa: E402
+from mcube import configure, configure_token, event  # noqa: E402
 from odoo_server import OdooServer, odoo_options  # noqa: E402
+from transcription import bench_transcription  # noqa: E402
 
-MODULES = "cold_call_phone,cold_call_dialer,mcube_integration,cold_call_dialer_mcube"
+sys.path.insert(0, str(ROOT / "addons" / "cold_call_audio" / "tests"))
+from recording_server import RecordingServer  # noqa: E402
+from speech import join, speak  # noqa: E402
+
+MODULES = "cold_call_phone,cold_call_audio,cold_call_dialer,mcube_integration,cold_call_dialer_mcube"
 REP_LOGIN = "bench-rep-1"
 BIG_FILTER = "Bench: Mumbai (~50%)"
 WEBHOOK_RATES = (25, 50, 100)
@@ -312,12 +317,24 @@ def bench_webhook(server, duration, token):
     return {"fixed": fixed, "sustained": sustained, "climbs": climbs, "capacity": capacity}
 
 
-def bench_processing(db, log_dir, backlog):
-    """A backlog of events stored while no job runner runs, then drained by the runner."""
+def bench_processing(db, log_dir, backlog, storage=None):
+    """A backlog of events stored while no job runner runs, then drained by the runner. With a
+    recording ``storage``, every answered call's recording is downloaded from it as the events drain
+    (the company keeps recordings in Odoo, without transcripts: downloads are what is measured)."""
+    psql(db, "DELETE FROM queue_job WHERE channel = 'root.recording' AND state IN ('pending', 'enqueued')")
     intake = OdooServer(db, log_dir / "bench-intake.log", env=NO_RUNNER).start()
     try:
-        token = configure_token(intake.session())
+        rpc = intake.session()
+        token = configure_token(rpc)
+        configure(
+            rpc,
+            mcube_recording_storage="store" if storage else "link",
+            mcube_recording_transcribe=False,
+            mcube_recording_allow_http=True,
+            mcube_recording_trusted_networks="127.0.0.1/32",
+        )
         prefix = uuid.uuid4().hex[:8]
+        recording = storage.add("/bench/recording.wav", BENCH_RECORDING) if storage else None
         session = requests.Session()
         started = time.monotonic()
         for i in range(backlog):
@@ -325,7 +342,7 @@ def bench_processing(db, log_dir, backlog):
             number = str(LEAD_NUMBER_BASE + 1 + i % 9000) if i % 5 else str(9100000000 + i)
             answer = session.post(
                 f"{intake.url}/mcube/webhook",
-                json=event(f"DRAIN-{prefix}-{i}", number=number),
+                json=event(f"DRAIN-{prefix}-{i}", number=number, **({"filename": recording} if storage else {})),
                 headers={"X-MCUBE-Token": token},
                 timeout=60,
             )
@@ -354,10 +371,17 @@ def bench_processing(db, log_dir, backlog):
             time.sleep(1)
         drained = time.monotonic() - started
         job_queries = sum(server.request_queries("/queue_job/runjob"))
+        stored = psql(
+            db,
+            f"SELECT count(*) FROM mcube_call_record WHERE audio_state = 'stored' AND call_id LIKE 'DRAIN-{prefix}-%'",
+        )
     finally:
         server.stop()
     failed = int(ours("failed"))
+    psql(db, "DELETE FROM queue_job WHERE channel = 'root.recording' AND state IN ('pending', 'enqueued')")
     return {
+        "recordings": "downloaded" if storage else "links only",
+        "stored_during_drain": int(stored),
         "backlog": pending,
         "intake_s": round(intake_seconds, 1),
         "drain_s": round(drained, 1),
@@ -368,6 +392,11 @@ def bench_processing(db, log_dir, backlog):
         "accept_queries": accept_queries,
         "queries_per_event": round(job_queries / pending, 1) if pending else None,
     }
+
+
+def bench_recording():
+    """A 20-second phone recording (8 kHz, ~320 kB), as each answered call of the drain has."""
+    return join(*[speak("thank you for calling, this is the bench recording of a phone call")] * 4, gap=1.0)
 
 
 def bench_compliance(db):
@@ -431,14 +460,17 @@ def report(results, args):
     compliance = results["compliance"]
     compliance["met"] = "yes" if max(compliance["page_p95_ms"], compliance["one_p95_ms"]) <= 10 else "NO"
     health = webhook["sustained"]["health"] or 1
+    plain, downloading = processing
+    slowdown = round(100 * (1 - downloading["events_per_s"] / plain["events_per_s"]), 1)
+    transcription = results["transcription"]
     lines = [
         "# Benchmarks",
         "",
         f"Measured {datetime.date.today().isoformat()} at commit {commit()} on {machine()}, alone on the machine.",
         f"Command: `./scripts/bench {' '.join(sys.argv[1:])}`".rstrip(),
         f"Data: {args.contacts} contacts (seed {args.seed}), saved filters of 1% to 50%, {args.leads} leads and a "
-        f"copy with {args.big_leads}; {args.register} register preferences; Odoo as in odoo.conf (3 workers, "
-        "queue_job runner on 2 channels); "
+        f"copy with {args.big_leads}; {args.register} register preferences; Odoo as in odoo.conf (5 workers, "
+        "queue_job runner: 2 jobs for call events, 1 download, 1 transcription); "
         "the load generator runs on the same machine.",
         "",
         "## Dialer, server side over HTTP (budget: p95)",
@@ -490,6 +522,8 @@ def report(results, args):
         "",
         table(
             [
+                "recordings",
+                "stored_during_drain",
                 "backlog",
                 "intake_s",
                 "accept_queries",
@@ -500,8 +534,12 @@ def report(results, args):
                 "left",
                 "failed",
             ],
-            [processing],
+            processing,
         ),
+        "",
+        f"Recording downloads slow the drain by {slowdown}% (budget: <= 10%): each answered call's recording "
+        "(a 20 s, 8 kHz WAV from a storage on localhost) is downloaded on the job channel root.recording while "
+        "the events drain on root.mcube.",
         "",
         "Budget: >= 50 events/s, <= 15 queries per event. 'queries' columns: the median SQL queries of one "
         "request (accept: one webhook call), or all the job requests' queries over the events drained, as "
@@ -517,6 +555,16 @@ def report(results, args):
         table(["page_p50_ms", "page_p95_ms", "one_p50_ms", "one_p95_ms", "met"], [compliance]),
         "",
         "Budget (DESIGN.md section 5): the check adds <= 10 ms p95 to a page of 50 and to opening a contact.",
+        "",
+        "## Transcription",
+        "",
+        f"The shipped engine ({transcription['engine']}, offline, CPU) in one process (one core; the job channel "
+        f"root.transcription runs one at a time) on {transcription['sentences']} sentences spoken by espeak-ng and "
+        "resampled to 8 kHz like phone audio:",
+        "",
+        table(["sentences", "audio_s", "cpu_s", "speed", "wer"], [transcription]),
+        "",
+        "speed: seconds of audio transcribed per second of CPU; wer: word error rate against the sentences spoken.",
         "",
         "## Lead lookup by phone",
         "",
@@ -567,7 +615,14 @@ def main():
         "DELETE FROM mcube_event WHERE state = 'pending'",
     )
     print("Processing", flush=True)
-    results["processing"] = bench_processing(args.db, log_dir, args.backlog)
+    results["processing"] = [bench_processing(args.db, log_dir, args.backlog)]
+    print("Processing with recording downloads", flush=True)
+    global BENCH_RECORDING
+    BENCH_RECORDING = bench_recording()
+    with RecordingServer() as storage:
+        results["processing"].append(bench_processing(args.db, log_dir, args.backlog, storage))
+    print("Transcription", flush=True)
+    results["transcription"] = bench_transcription()
     print("Compliance", flush=True)
     results["compliance"] = bench_compliance(args.db)
     print("Lookup", flush=True)
