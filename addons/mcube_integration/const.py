@@ -41,3 +41,6 @@ LIVE_JOB_STATES = (*WAITING_JOB_STATES, STARTED)
 # An event still pending this long after it arrived, with no live job, had its job lost.
 # Its job is enqueued again while automatic retries remain.
 LOST_JOB_DELAY = timedelta(minutes=30)
+# A recording is downloaded this long after its call's events are processed: a burst of call events
+# drains first, with the CPU to itself (docs/BENCHMARKS.md measures the drain with downloads beside it).
+RECORDING_DELAY = timedelta(minutes=1)

@@ -537,9 +537,9 @@ def report(results, args):
             processing,
         ),
         "",
-        f"Recording downloads slow the drain by {slowdown}% (budget: <= 10%): each answered call's recording "
-        "(a 20 s, 8 kHz WAV from a storage on localhost) is downloaded on the job channel root.recording while "
-        "the events drain on root.mcube.",
+        f"Keeping recordings slows the drain by {slowdown}% (budget: <= 10%): each answered call's recording (a "
+        "20 s, 8 kHz WAV on a storage on localhost) is queued as the events drain, one download job per batch of "
+        "events, and downloaded on the job channel root.recording a minute later (stored_during_drain).",
         "",
         "Budget: >= 50 events/s, <= 15 queries per event. 'queries' columns: the median SQL queries of one "
         "request (accept: one webhook call), or all the job requests' queries over the events drained, as "

@@ -6,12 +6,11 @@ import psycopg2
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
-from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import ENQUEUED, PENDING, STARTED, WAIT_DEPENDENCIES
 
 from ..const import (
     FETCH_CHANNEL,
-    FETCH_MAX_RETRIES,
+    FETCH_RETRY_DELAYS,
     FETCH_TIMEOUT,
     LOST_JOB_DELAY,
     MAX_AUDIO_BYTES,
@@ -51,6 +50,7 @@ class ColdCallAudioMixin(models.AbstractModel):
     )
     audio_error = fields.Char("Audio Problem", readonly=True, copy=False)
     audio_duration = fields.Integer("Audio Length (s)", readonly=True, copy=False)
+    audio_attempts = fields.Integer("Download Attempts", readonly=True, copy=False)
     transcript = fields.Text(readonly=True, copy=False, index="trigram", help="What was said, as the engine heard it.")
     transcript_segments = fields.Json(readonly=True, copy=False)
     transcript_state = fields.Selection(
@@ -88,38 +88,43 @@ class ColdCallAudioMixin(models.AbstractModel):
     # Audio
     # ------------------------------------------------------------------
 
-    def _queue_audio_fetch(self):
-        self.write({"audio_state": "waiting", "audio_error": False})
-        for record in self:
-            record.with_delay(
-                channel=FETCH_CHANNEL,
-                identity_key=record._audio_job_key("fetch"),
-                max_retries=FETCH_MAX_RETRIES,
-                description=_("Store the recording of %s", record.display_name),
-            )._fetch_audio()
+    def _queue_audio_fetch(self, eta=None):
+        """One job downloads the audio of these records (those that came together, e.g. a batch of
+        call events): a job per record would cost every call event a job of its own."""
+        if not self:
+            return
+        self.write({"audio_state": "waiting", "audio_error": False, "audio_attempts": 0})
+        self.with_delay(
+            channel=FETCH_CHANNEL,
+            eta=eta,
+            description=_("Store the recordings of %s", ", ".join(self[:3].mapped("display_name"))),
+        )._fetch_audio()
 
     def _fetch_audio(self):
-        """Job: download the audio into the record. A temporary failure (timeout, server error)
-        is retried with backoff (queue_job's retry pattern); on the last try, or for a failure
-        that trying again cannot help, the record says why."""
-        self.ensure_one()
-        url = self._audio_url()
-        if self.audio_state != "waiting" or not url:
-            return
-        try:
-            data, _content_type = fetch.fetch(
-                url,
-                max_bytes=MAX_AUDIO_BYTES,
-                timeout=FETCH_TIMEOUT,
-                accept=lambda content_type, head: bool(audio.sniff(head)),
-                **self._audio_fetch_options(),
-            )
-        except fetch.FetchError as error:
-            if error.retry and not self._audio_last_try():
-                raise RetryableJobError(str(error)) from error
-            self.write({"audio_state": "expired" if error.expired else "failed", "audio_error": str(error)})
-            return
-        self._store_audio(data)
+        """Job: download each record's audio into it. A temporary failure (timeout, server error)
+        is tried again later for that record alone, after each of FETCH_RETRY_DELAYS; then, or for a
+        failure that trying again cannot help, the record says why."""
+        for record in self.filtered(lambda record: record.audio_state == "waiting" and record._audio_url()):
+            try:
+                data, _content_type = fetch.fetch(
+                    record._audio_url(),
+                    max_bytes=MAX_AUDIO_BYTES,
+                    timeout=FETCH_TIMEOUT,
+                    accept=lambda content_type, head: bool(audio.sniff(head)),
+                    **record._audio_fetch_options(),
+                )
+            except fetch.FetchError as error:
+                if error.retry and record.audio_attempts < len(FETCH_RETRY_DELAYS):
+                    record.write({"audio_attempts": record.audio_attempts + 1, "audio_error": str(error)})
+                    record.with_delay(
+                        channel=FETCH_CHANNEL,
+                        eta=FETCH_RETRY_DELAYS[record.audio_attempts - 1],
+                        description=_("Store the recording of %s", record.display_name),
+                    )._fetch_audio()
+                else:
+                    record.write({"audio_state": "expired" if error.expired else "failed", "audio_error": str(error)})
+                continue
+            record._store_audio(data)
 
     def _store_audio(self, data):
         """Keep ``data`` (bytes) as the record's audio if it is audio, then transcribe it."""
@@ -151,14 +156,6 @@ class ColdCallAudioMixin(models.AbstractModel):
         """Delete the stored audio (retention): the transcript stays."""
         self.write({"audio_file": False, "audio_state": "purged"})
 
-    def _audio_job_key(self, step):
-        return f"{self._name}:{self.id}:{step}"
-
-    def _audio_last_try(self):
-        uuid = self.env.context.get("job_uuid")
-        job = uuid and self.env["queue.job"].sudo().search([("uuid", "=", uuid)], limit=1)
-        return bool(job and job.max_retries and job.retry + 1 >= job.max_retries)
-
     def _audio_attachment(self):
         self.ensure_one()
         return (
@@ -178,7 +175,6 @@ class ColdCallAudioMixin(models.AbstractModel):
         for record in self:
             record.with_delay(
                 channel=TRANSCRIPTION_CHANNEL,
-                identity_key=record._audio_job_key("transcript"),
                 max_retries=TRANSCRIPTION_MAX_RETRIES,
                 description=_("Transcribe the audio of %s", record.display_name),
             )._transcribe()
@@ -238,35 +234,36 @@ class ColdCallAudioMixin(models.AbstractModel):
     @api.model
     def _cron_fail_lost_audio_jobs(self):
         """Safety net behind queue_job's requeue of dead jobs: a download or transcript still waiting
-        long after it was asked for, with no live job, had its job fail, get cancelled or die
-        (a killed worker): the record says so, and the Retry button starts over."""
+        long after it was asked for, with no live job for its record, had its job fail, get cancelled
+        or die (a killed worker): the record says so, and the Try Again button starts over."""
         since = fields.Datetime.now() - LOST_JOB_DELAY
         for name in self.env.registry.descendants([self._name], "_inherit"):
             Model = self.env[name].sudo()
             if Model._abstract or name == self._name:
                 continue
-            for state_field, error_field, step, error in (
-                ("audio_state", "audio_error", "fetch", _("The download job stopped before it finished.")),
+            for state_field, error_field, method, error in (
+                ("audio_state", "audio_error", "_fetch_audio", _("The download job stopped before it finished.")),
                 (
                     "transcript_state",
                     "transcript_error",
-                    "transcript",
+                    "_transcribe",
                     _("The transcription job stopped before it finished."),
                 ),
             ):
                 waiting = Model.search([(state_field, "=", "waiting"), ("write_date", "<", since)])
                 if not waiting:
                     continue
-                keys = {record._audio_job_key(step): record for record in waiting}
                 self.env.cr.execute(
                     SQL(
-                        "SELECT identity_key FROM queue_job WHERE identity_key IN %s AND state IN %s",
-                        tuple(keys),
+                        """SELECT records::jsonb -> 'ids' FROM queue_job
+                            WHERE model_name = %s AND method_name = %s AND state IN %s""",
+                        name,
+                        method,
                         LIVE_JOB_STATES,
                     )
                 )
-                live = {key for (key,) in self.env.cr.fetchall()}
-                lost = Model.browse([record.id for key, record in keys.items() if key not in live])
+                live = {record_id for (ids,) in self.env.cr.fetchall() for record_id in ids or ()}
+                lost = waiting.browse([record_id for record_id in waiting.ids if record_id not in live])
                 lost.write({state_field: "failed", error_field: error})
                 if lost:
-                    _logger.warning("%s: %s %s job(s) were lost", name, len(lost), step)
+                    _logger.warning("%s: %s %s job(s) were lost", name, len(lost), method)

@@ -9,7 +9,7 @@ from odoo.tools import SQL
 
 from odoo.addons.cold_call_phone.tools import phone
 
-from ..const import DEFAULT_TIMEZONE, POP_UP
+from ..const import DEFAULT_TIMEZONE, POP_UP, RECORDING_DELAY
 from ..tools.networks import parse_allowed_networks
 from ..tools.payload import MISSED_STATUSES
 
@@ -105,14 +105,15 @@ class McubeCallRecord(models.Model):
         self._queue_recordings()
 
     def _queue_recordings(self):
-        """Download the recordings MCUBE just sent links for, in companies that keep them in Odoo."""
+        """Download the recordings MCUBE just sent links for, in companies that keep them in Odoo, a
+        minute later (RECORDING_DELAY)."""
         self.filtered(
             lambda record: (
                 record.recording_url
                 and not record.audio_state
                 and record.company_id.sudo().mcube_recording_storage == "store"
             )
-        )._queue_audio_fetch()
+        )._queue_audio_fetch(eta=RECORDING_DELAY)
 
     def _audio_url(self):
         return self.recording_url

@@ -8,7 +8,6 @@ from odoo.tests import HttpCase, TransactionCase, tagged
 
 from odoo.addons.cold_call_audio.tests.recording_server import RecordingServer
 from odoo.addons.cold_call_audio.tests.speech import join, silence, speak
-from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 from .common import McubeCase, sample
@@ -153,24 +152,28 @@ class TestRecording(RecordingCase, TransactionCase):
     def test_a_server_error_is_retried_then_fails_on_the_last_try(self):
         self.env.company.mcube_recording_transcribe = False
         url = self.storage.add("/rec/busy.wav", b"busy", "text/plain", status=503)
+        fine = self.storage.add("/rec/fine.wav", self.call_wav)
         with trap_jobs() as trap:
             self.store(sample(HANGUP, callid="REC-503", filename=url))
+            self.store(sample(HANGUP, callid="REC-FINE", filename=fine, callto="9876543299"))
+            trap.perform_enqueued_jobs()  # the events, then their downloads
             trap.perform_enqueued_jobs()
             record = self.record_of("REC-503")
-            self.assertEqual(record.audio_state, "waiting")
-            self.assertEqual(len(trap.enqueued_jobs), 1)
-            with self.assertRaises(RetryableJobError):
+            self.assertEqual(self.record_of("REC-FINE").audio_state, "stored")
+            self.assertEqual((record.audio_state, record.audio_attempts), ("waiting", 1))
+            self.assertIn("503", record.audio_error)
+            self.assertEqual([job.recordset for job in trap.enqueued_jobs], [record])
+            self.assertGreater(trap.enqueued_jobs[0].eta, fields.Datetime.now())
+            while trap.enqueued_jobs:
                 trap.perform_enqueued_jobs()
-        self.assertEqual(record.audio_state, "waiting")
-        with patch.object(type(record), "_audio_last_try", return_value=True):
-            record._fetch_audio()
-        self.assertEqual(record.audio_state, "failed")
+        self.assertEqual((record.audio_state, record.audio_attempts), ("failed", 3))
         self.assertIn("503", record.audio_error)
+        self.assertEqual(self.storage.hits["/rec/busy.wav"], 4)
         self.storage.add("/rec/busy.wav", self.call_wav)
         with trap_jobs() as trap:
             record.with_user(self.manager).action_audio_retry()
             trap.perform_enqueued_jobs()
-        self.assertEqual(record.audio_state, "stored")
+        self.assertEqual((record.audio_state, record.audio_attempts), ("stored", 0))
 
     def test_silent_and_corrupt_audio_fail_their_transcript_with_a_sentence(self):
         record = self.call_with(self.storage.add("/rec/silent.wav", silence(3)), "REC-SILENT")
