@@ -108,21 +108,14 @@ class ResCompany(models.Model):
         ("mcube_webhook_token_unique", "UNIQUE(mcube_webhook_token)", "Each company needs its own MCUBE token."),
     ]
 
-    @api.constrains("mcube_allowed_ips")
-    def _check_mcube_allowed_ips(self):
+    @api.constrains("mcube_allowed_ips", "mcube_recording_trusted_networks")
+    def _check_mcube_networks(self):
         for company in self:
-            try:
-                parse_allowed_networks(company.mcube_allowed_ips)
-            except ValueError as error:
-                raise ValidationError(_("%s is not an IP address or network (CIDR).", error.args[0])) from error
-
-    @api.constrains("mcube_recording_trusted_networks")
-    def _check_mcube_recording_trusted_networks(self):
-        for company in self:
-            try:
-                parse_allowed_networks(company.mcube_recording_trusted_networks)
-            except ValueError as error:
-                raise ValidationError(_("%s is not an IP address or network (CIDR).", error.args[0])) from error
+            for networks in (company.mcube_allowed_ips, company.mcube_recording_trusted_networks):
+                try:
+                    parse_allowed_networks(networks)
+                except ValueError as error:
+                    raise ValidationError(_("%s is not an IP address or network (CIDR).", error.args[0])) from error
 
     @api.constrains("mcube_recording_retention_days")
     def _check_mcube_recording_retention_days(self):
