@@ -13,6 +13,16 @@ import time
 import psutil
 import requests
 
+# The modules scripts/common.sh installs, and queue_job they run on: what every database of the suite has.
+SUITE = [
+    "cold_call_phone",
+    "cold_call_audio",
+    "cold_call_dialer",
+    "mcube_integration",
+    "cold_call_dialer_mcube",
+    "queue_job",
+]
+
 
 def free_port():
     with socket.socket() as sock:

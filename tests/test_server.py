@@ -5,29 +5,12 @@ import time
 
 import requests
 import websocket
+from odoo_server import SUITE
 
 
 def test_the_suite_is_installed(odoo_server):
     rpc = odoo_server.session()
-    modules = rpc.call(
-        "ir.module.module",
-        "search_read",
-        [
-            (
-                "name",
-                "in",
-                [
-                    "cold_call_phone",
-                    "cold_call_audio",
-                    "cold_call_dialer",
-                    "mcube_integration",
-                    "cold_call_dialer_mcube",
-                    "queue_job",
-                ],
-            )
-        ],
-        ["name", "state"],
-    )
+    modules = rpc.call("ir.module.module", "search_read", [("name", "in", SUITE)], ["name", "state"])
     assert {m["name"]: m["state"] for m in modules} == {
         "cold_call_phone": "installed",
         "cold_call_audio": "installed",

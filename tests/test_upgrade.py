@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from mcube import post
-from odoo_server import OdooServer, odoo_options
+from odoo_server import SUITE, OdooServer, odoo_options
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "addons" / "mcube_integration" / "tests" / "samples"
@@ -30,14 +30,6 @@ RELEASES = {
     # Before the click-to-call bridge: an upgrade must install it, as a new install does.
     "c041e57": "the release of November 26th",
 }
-SUITE = [
-    "cold_call_phone",
-    "cold_call_audio",
-    "cold_call_dialer",
-    "mcube_integration",
-    "cold_call_dialer_mcube",
-    "queue_job",
-]
 TOKEN = "upgrade-token-3c9d51"
 API_TOKEN = "upgrade-api-token-77e0"
 
