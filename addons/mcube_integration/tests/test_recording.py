@@ -5,6 +5,7 @@ from unittest.mock import patch
 from odoo import fields
 from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, TransactionCase, tagged
+from odoo.tools import mute_logger
 
 from odoo.addons.cold_call_audio.tests.recording_server import RecordingServer
 from odoo.addons.cold_call_audio.tests.speech import join, silence, speak
@@ -186,7 +187,10 @@ class TestRecording(RecordingCase, TransactionCase):
         """A crash inside the engine (or a job killed mid-way: its transaction is rolled back) leaves
         no half transcript: the record says the transcript failed, or is still waiting for a retry."""
         url = self.storage.add("/rec/crash.wav", self.call_wav)
-        with patch("odoo.addons.cold_call_audio.tools.transcribe.transcribe", side_effect=RuntimeError("boom")):
+        with (
+            patch("odoo.addons.cold_call_audio.tools.transcribe.transcribe", side_effect=RuntimeError("boom")),
+            mute_logger("odoo.addons.cold_call_audio.models.cold_call_audio_mixin"),
+        ):
             record = self.call_with(url, "REC-CRASH")
         self.assertEqual(record.transcript_state, "failed")
         self.assertIn("boom", record.transcript_error)
