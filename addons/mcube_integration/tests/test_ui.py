@@ -31,6 +31,12 @@ class TestIncomingCallUi(McubeCase, WebsocketCase):
     """Incoming-call pop-ups in the salesperson's browser, with MCUBE's events posted to the real
     webhook by the tour. (WebsocketCase lets the browser hold its websocket.)"""
 
+    def authenticate(self, user, password, browser=None):
+        """Logging in reads on the test cursor itself, outside the lock that serialises the test
+        cursors of the requests and of the waker thread: hold that lock meanwhile."""
+        with self.registry.test_lock:
+            return super().authenticate(user, password, browser=browser)
+
     def run_jobs_and_wake_the_bus(self, stop, partner):
         """The job runner's part (merging the events the tour posts), and the bus's: tests never
         commit, so PostgreSQL never notifies it, and the salesperson's websocket is woken."""
