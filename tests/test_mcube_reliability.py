@@ -11,11 +11,14 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 import requests
 from mcube import configure_token, event, post, records_by_callid, wait_for_drain
 from odoo_server import OdooServer, free_port
+
+ROUTE_FALLBACK = "9888877777"
 
 
 @pytest.fixture
@@ -125,13 +128,24 @@ class PrivateCluster:
 
 
 @pytest.fixture
-def server_on_private_cluster(odoo_server, odoo_db):
+def server_on_private_cluster(odoo_server, odoo_db, tmp_path):
     odoo_server.stop()  # one job runner per database at a time
     cluster = PrivateCluster(odoo_db)
     server = None
+    conf = tmp_path / "odoo.conf"
+    conf.write_text(
+        Path(os.environ["ODOO_CONF"])
+        .read_text()
+        .replace("mcube_route_fallback_answer =", f"mcube_route_fallback_answer = {ROUTE_FALLBACK}")
+    )
     try:
         cluster.create()
-        server = OdooServer(odoo_db, odoo_server.log_path.with_name("odoo-db-restart.log"), db_port=cluster.port)
+        server = OdooServer(
+            odoo_db,
+            odoo_server.log_path.with_name("odoo-db-restart.log"),
+            db_port=cluster.port,
+            extra_args=["-c", str(conf)],
+        )
         yield server.start(), cluster
     finally:
         if server:
@@ -168,7 +182,11 @@ def test_database_restart_under_load_answers_503_then_processes_everything(serve
     time.sleep(4)
     cluster.stop()
     down_from = time.monotonic()
-    time.sleep(6)
+    time.sleep(3)
+    # MCUBE's routing request still gets a number to ring
+    routed = requests.get(f"{server.url}/mcube/route", params={"caller": "9811100001"}, timeout=20)
+    assert (routed.status_code, routed.text) == (200, ROUTE_FALLBACK)
+    time.sleep(3)
     down_until = time.monotonic()
     cluster.start()
     time.sleep(8)

@@ -1,11 +1,11 @@
 {
     "name": "MCUBE Call Tracking",
-    "version": "17.0.2.1.0",
+    "version": "17.0.2.2.0",
     "category": "Sales/CRM",
     "summary": "Turn MCUBE call events into CRM leads and call records",
     "author": "Cold Call Suite",
     "license": "LGPL-3",
-    "depends": ["crm", "cold_call_phone", "cold_call_audio", "queue_job"],
+    "depends": ["crm", "resource", "cold_call_phone", "cold_call_audio", "queue_job"],
     "external_dependencies": {"python": ["phonenumbers"]},
     "data": [
         "security/mcube_integration_security.xml",
@@ -16,6 +16,8 @@
         "views/mcube_event_views.xml",
         "views/crm_lead_views.xml",
         "views/res_users_views.xml",
+        "views/crm_team_views.xml",
+        "views/mcube_route_views.xml",
         "views/res_config_settings_views.xml",
         "views/mcube_integration_menus.xml",
     ],

@@ -44,3 +44,9 @@ LOST_JOB_DELAY = timedelta(minutes=30)
 # A recording is downloaded this long after its call's events are processed: a burst of call events
 # drains first, with the CPU to itself (docs/BENCHMARKS.md measures the drain with downloads beside it).
 RECORDING_DELAY = timedelta(minutes=1)
+
+ROUTE_PATH = "/mcube/route"
+# A routing answer MCUBE reports a call for is joined to the call when it comes this soon after.
+ROUTE_JOIN_WINDOW = timedelta(minutes=15)
+# How long the routing endpoint may wait for a lock or a query before it answers the fallback number.
+ROUTE_DEADLINE_MS = 300

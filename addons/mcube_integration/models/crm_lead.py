@@ -10,6 +10,7 @@ from odoo.tools import SQL
 from odoo.addons.cold_call_phone.tools import phone
 
 from ..const import POP_UP
+from .mcube_route import RULES
 
 OPEN_LEAD_DOMAIN = [("active", "=", True), "|", ("stage_id", "=", False), ("stage_id.is_won", "=", False)]
 # The customer, the DID and the agent phone of a parsed call, in this order.
@@ -26,6 +27,10 @@ class CrmLead(models.Model):
 
     mcube_call_record_ids = fields.One2many("mcube.call.record", "lead_id", string="Calls")
     mcube_call_count = fields.Integer(string="Call Count", compute="_compute_mcube_call_count")
+    mcube_assignment_rule = fields.Selection(
+        RULES, string="Assigned By", readonly=True, help="What gave the lead made from a call its salesperson."
+    )
+    mcube_assignment_reason = fields.Char(string="Assignment Reason", readonly=True)
     mcube_last_call_date = fields.Datetime(
         string="Last Call", compute="_compute_mcube_last_call_date", store=True, readonly=True
     )
@@ -101,11 +106,11 @@ class CrmLead(models.Model):
         return found
 
     @api.model
-    def _mcube_create_for_calls(self, firsts, company, salespeople, default_team):
+    def _mcube_create_for_calls(self, firsts, company):
         """A lead for each new caller (``firsts``: {number: the call record of its first call}),
         named after that call, for the contact with that number if there is one; all created at
-        once, in ``company``, for the salesperson of each call (``salespeople``: {number: user}),
-        else in ``default_team``. The numbers are locked first so that two jobs never make two
+        once, in ``company``, for the call's person and team and with its reason, else in the
+        company's default team. The numbers are locked first so that two jobs never make two
         leads for one number. Returns {number: lead}."""
         self.env["mcube.phone.lock"]._acquire(firsts)
         partners = self.env["res.partner"]._mcube_find_by_phones(set(firsts), company)
@@ -113,7 +118,8 @@ class CrmLead(models.Model):
         vals_list = []
         for number, record in firsts.items():
             partner = partners.get(number, self.env["res.partner"])
-            user = salespeople[number]
+            user = record.user_id
+            team = record.route_id.team_id or company.sudo().mcube_default_team_id
             who = partner.display_name or number
             if record.direction == "inbound":
                 name = _("Inbound call from %s", who)
@@ -127,11 +133,13 @@ class CrmLead(models.Model):
                 "user_id": user.id,
                 "company_id": company.id,
                 "medium_id": medium_id,
+                "mcube_assignment_rule": record.assignment_rule,
+                "mcube_assignment_reason": record.assignment_reason,
             }
             if not partner.phone and not partner.mobile:
                 vals["phone"] = number
-            if not user and default_team:
-                vals["team_id"] = default_team.id
+            if team and (not user or record.route_id.team_id):
+                vals["team_id"] = team.id
             vals_list.append(vals)
         # The call note posted next is the lead's history; an assignment e-mail per call is noise.
         leads = self.with_context(mail_create_nolog=True, mail_auto_subscribe_no_notify=True).create(vals_list)
@@ -185,6 +193,7 @@ class CrmLead(models.Model):
         caller, did, agent = (phone.e164(call[key], account.country_code) for key in POP_UP_NUMBERS)
         company = self.env["res.company"].browse(account.company_id)
         user = self.env["mcube.call.record"]._salespeople([(did, agent)], company)[did, agent]
+        user = user or self.env["mcube.route"]._requested(company, call["call_id"], caller, did).user_id
         if caller and user:
             payload = {"call_id": call["call_id"], "state": "ringing", **self._mcube_caller(caller, company, user)}
             self.env["bus.bus"]._sendone(user.partner_id, POP_UP, payload)
@@ -210,10 +219,13 @@ class CrmLead(models.Model):
         }
 
     def _mcube_schedule_call_back(self, number, user):
-        """A call-back activity due today for ``user`` (else the lead's salesperson or team
-        leader), after a missed call from ``number``."""
+        """A call-back activity due today, after a missed call from ``number``, for the lead's
+        salesperson when available (the assignment rule's sticky step), else for ``user``, whom
+        the rule gave the call, else the team leader."""
         self.ensure_one()
-        user = self.user_id or user or self.team_id.user_id
+        company = self.company_id or self.env.company
+        owner = self.env["mcube.route"]._available_users(company, self.user_id, fields.Datetime.now())
+        user = owner or user or self.user_id or self.team_id.user_id
         if not user:
             return
         self.activity_schedule(

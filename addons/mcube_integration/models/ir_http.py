@@ -5,8 +5,11 @@ from werkzeug.datastructures import ImmutableMultiDict
 from odoo import models
 from odoo.http import request
 
-from ..const import MAX_BODY_BYTES, WEBHOOK_PATH
+from ..const import MAX_BODY_BYTES, ROUTE_PATH, WEBHOOK_PATH
 from ..tools.body import read_body, werkzeug_request
+
+# The routes that read their body and parameters themselves, bounded.
+MCUBE_PATHS = (WEBHOOK_PATH, ROUTE_PATH)
 
 
 class IrHttp(models.AbstractModel):
@@ -14,10 +17,10 @@ class IrHttp(models.AbstractModel):
 
     @classmethod
     def _pre_dispatch(cls, rule, args):
-        """Read the webhook's body before anything else can: Odoo's dispatcher parses a
-        form body whole, whatever its size, before the webhook runs. The webhook answers
+        """Read the body of the webhook (and of the routing endpoint) before anything else can:
+        Odoo's dispatcher parses a form body whole, whatever its size, before the webhook runs. The webhook answers
         (in its own order: address, token, then body) from ``request.mcube_body``."""
-        if rule.rule == WEBHOOK_PATH:
+        if rule.rule in MCUBE_PATHS:
             cls._mcube_read_body()
         return super()._pre_dispatch(rule, args)
 
@@ -52,9 +55,9 @@ class IrHttp(models.AbstractModel):
 
     @classmethod
     def _dispatch(cls, endpoint):
-        """Call the webhook without the request's parameters: it reads its body and its
+        """Call the webhook and the routing endpoint without the request's parameters: it reads its body and its
         token itself, and Odoo passes parameters as keyword arguments, where one named
         ``self`` (query string or form field) collides with the method's own self."""
-        if WEBHOOK_PATH in getattr(endpoint, "routing", {}).get("routes", ()):
+        if set(MCUBE_PATHS).intersection(getattr(endpoint, "routing", {}).get("routes", ())):
             request.params = {}
         return super()._dispatch(endpoint)

@@ -12,6 +12,7 @@ from odoo.addons.cold_call_phone.tools import phone
 from ..const import DEFAULT_TIMEZONE, POP_UP, RECORDING_DELAY
 from ..tools.networks import parse_allowed_networks
 from ..tools.payload import MISSED_STATUSES
+from .mcube_route import ROUTED_RULES, RULES
 
 _logger = logging.getLogger(__name__)
 
@@ -65,6 +66,11 @@ class McubeCallRecord(models.Model):
     disconnected_by = fields.Char(readonly=True)
     refid = fields.Char(string="Reference", readonly=True, help="Echo of the refid sent with a click-to-call.")
     event_ids = fields.One2many("mcube.event", "call_record_id", readonly=True)
+    route_id = fields.Many2one(
+        "mcube.route", string="Routing", readonly=True, ondelete="set null", help="The routing decision of the call."
+    )
+    assignment_rule = fields.Selection(RULES, readonly=True, help="What gave the call its salesperson.")
+    assignment_reason = fields.Char(readonly=True, help="Why the call went to its salesperson.")
     company_id = fields.Many2one(
         "res.company",
         required=True,
@@ -237,39 +243,72 @@ class McubeCallRecord(models.Model):
         return vals
 
     def _assign(self):
-        """Link the leads and salespeople still missing: DID owner, then agent phone, then the
-        lead owner, then the company's default; an owned lead keeps its owner. Leads, contacts,
-        salespeople and teams are taken from each call's company only, and looked up for all the
-        calls at once."""
+        """Link the persons and leads still missing: each call's person is decided once
+        (``_decide_person``); its lead is the caller's open lead in the company (that person's
+        first), else one created for that person; an owned lead keeps its owner. Looked up for
+        all the calls of a company at once."""
         todo = self.filtered(
             lambda record: (
-                not record.user_id or record._lead_missing() or (record.lead_id and not record.lead_id.user_id)
+                not record.user_id
+                or record._lead_missing()
+                or (record.lead_id and not record.lead_id.user_id)
+                or (record.agent_phone and record.assignment_rule in ROUTED_RULES)
             )
         )
         Lead = self.env["crm.lead"]
         for company, records in todo.grouped("company_id").items():
             records = records.with_company(company)
-            pairs = [(record.virtual_number, record.agent_phone) for record in records]
-            agents = self._salespeople(pairs, company)
-            default_user, default_team = company.mcube_default_user_id, company.mcube_default_team_id
+            records.filtered(
+                lambda record: not record.user_id or record.assignment_rule in ROUTED_RULES
+            )._decide_person(company)
             missing = records.filtered(lambda record: record._lead_missing())
-            owners = {
-                record.phone_number: agents[record.virtual_number, record.agent_phone] or default_user
-                for record in missing
-            }
+            owners = {record.phone_number: record.user_id for record in missing}
             leads = Lead._mcube_find_by_phones(set(owners), company, owners)
             firsts = {}
             for record in missing.filtered_domain([("phone_number", "not in", list(leads))]):
                 firsts.setdefault(record.phone_number, record)
             if firsts:
-                salespeople = {
-                    number: agents[record.virtual_number, record.agent_phone] or default_user
-                    for number, record in firsts.items()
-                }
-                leads.update(Lead._mcube_create_for_calls(firsts, company, salespeople, default_team))
+                leads.update(Lead._mcube_create_for_calls(firsts, company))
             for record in records:
-                agent = agents[record.virtual_number, record.agent_phone]
-                record._assign_found(agent, default_user, default_team, leads)
+                record._link_lead(leads, company)
+
+    def _decide_person(self, company):
+        """Who takes each call, and why, kept on the call: the owner of its virtual number, or the
+        agent who took it (even when a rule chose someone else first: MCUBE's hunt went on);
+        else the answer MCUBE asked for before it (routing endpoint); else, for an inbound call,
+        the assignment rule (mcube.route._decide). An outbound call without any gets its lead's
+        owner (``_link_lead``)."""
+        pairs = [(record.virtual_number, record.agent_phone) for record in self]
+        agents = self._salespeople(pairs, company)
+        undecided = self.filtered(lambda record: not record.user_id)
+        inbound = undecided.filtered(lambda record: record.direction != "outbound")
+        requested = self.env["mcube.route"]._joinable(inbound)
+        for record in self:
+            agent = agents[record.virtual_number, record.agent_phone]
+            route = requested.get(record)
+            if record.user_id and agent in (record.user_id, self.env["res.users"]):
+                continue
+            if route and agent and agent != route.user_id:
+                route.call_record_id = record
+                record.route_id = route
+                route = None
+            if not route and not agent and record in inbound:
+                route = self.env["mcube.route"]._decide(
+                    company, record.phone_number, record.virtual_number, "call", call_id=record.call_id
+                )
+            if route:
+                route.call_record_id = record
+                vals = {"user_id": route.user_id.id, "route_id": route.id}
+                vals.update(assignment_rule=route.rule, assignment_reason=route.reason)
+            elif agent and agent.mcube_virtual_number == record.virtual_number:
+                vals = {"user_id": agent.id, "assignment_rule": "number"}
+                vals["assignment_reason"] = _("Owner of the number %s", record.virtual_number)
+            elif agent:
+                vals = {"user_id": agent.id, "assignment_rule": "agent"}
+                vals["assignment_reason"] = _("Agent: took the call on %s", record.agent_phone)
+            else:
+                continue
+            record.write(vals)
 
     @api.model
     def _salespeople(self, pairs, company):
@@ -304,19 +343,26 @@ class McubeCallRecord(models.Model):
     def _lead_missing(self):
         return not self.lead_id and bool(self.phone_number)
 
-    def _assign_found(self, agent, default_user, default_team, leads):
+    def _link_lead(self, leads, company):
+        """Link the call to its caller's lead (``leads``: {number: lead}); a call nobody took yet
+        (outbound, without an agent) goes to its lead's owner, else to the default salesperson,
+        and an unowned lead to the call's person, else to the default team."""
         self.ensure_one()
+        company = company.sudo()
         lead = self.lead_id
         if self._lead_missing():
             lead = leads[self.phone_number]
             self.write({"lead_id": lead.id, "partner_id": lead.partner_id.id})
-        if lead and not lead.user_id and (agent or default_user):
-            lead.user_id = agent or default_user
-        if lead and not lead.user_id and not lead.team_id and default_team:
-            lead.team_id = default_team
-        user = self.user_id or agent or lead.user_id or default_user
-        if user != self.user_id:
-            self.user_id = user
+        if not self.user_id and lead.user_id:
+            self.write({"user_id": lead.user_id.id, "assignment_rule": "sticky"})
+            self.assignment_reason = _("Sticky: owner of lead %s", lead.name)
+        elif not self.user_id and company.mcube_default_user_id:
+            self.write({"user_id": company.mcube_default_user_id.id, "assignment_rule": "fallback"})
+            self.assignment_reason = _("Fallback: the company's default salesperson")
+        if lead and not lead.user_id and self.user_id:
+            lead.user_id = self.user_id
+        if lead and not lead.user_id and not lead.team_id and company.mcube_default_team_id:
+            lead.team_id = company.mcube_default_team_id
 
     def _log_on_lead(self):
         """A chatter note on each lead for its calls that ended (one note per lead for all of

@@ -44,14 +44,16 @@ class ResCompany(models.Model):
         "res.users",
         "MCUBE Default Salesperson",
         domain="[('share', '=', False), ('company_ids', 'in', id)]",
-        help="For calls whose virtual number and agent phone match no user of the company.",
+        help="For calls whose virtual number and agent phone match no user of the company, when no member of "
+        "the team is available (and the team has no fallback of its own).",
         groups="base.group_system",
     )
     mcube_default_team_id = fields.Many2one(
         "crm.team",
         "MCUBE Default Sales Team",
         domain="[('company_id', 'in', [id, False])]",
-        help="For the leads of calls nobody of the company is assigned to.",
+        help="Takes the callers of virtual numbers that are nobody's (and of calls without one): its available "
+        "members in turn (round-robin), else the default salesperson.",
         groups="base.group_system",
     )
     mcube_country_id = fields.Many2one(
@@ -72,6 +74,21 @@ class ResCompany(models.Model):
         default=DEFAULT_BATCH_JOBS,
         help="How many jobs process the company's new MCUBE events at once; together, the companies' jobs share "
         "the capacity of the job channel root.mcube (queue_job's channels option).",
+        groups="base.group_system",
+    )
+
+    mcube_route_format = fields.Selection(
+        [("json", "JSON object"), ("text", "Plain text (one number)"), ("hunt", "Comma-separated hunt list")],
+        "MCUBE Routing Answer",
+        default="json",
+        required=True,
+        help='How the routing endpoint answers MCUBE: a JSON object {"number": ..., "numbers": [...]}, the '
+        "number to ring as plain text, or the numbers to ring in turn, comma separated.",
+        groups="base.group_system",
+    )
+    mcube_route_fallback_number = fields.Char(
+        "MCUBE Fallback Number",
+        help="Rung when nobody can take a caller, or when Odoo cannot decide in time. Stored in E.164.",
         groups="base.group_system",
     )
 
@@ -137,9 +154,16 @@ class ResCompany(models.Model):
             if team.company_id and team.company_id != company:
                 raise ValidationError(_("The sales team %s is not %s's.", team.name, company.name))
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self.env["res.users"]._mcube_normalize_numbers(vals, ("mcube_route_fallback_number",))
+        return super().create(vals_list)
+
     def write(self, vals):
         """A new MCUBE country changes the E.164 numbers of the company's leads and contacts that
         have no country of their own: they are computed again, or calls stop matching them."""
+        self.env["res.users"]._mcube_normalize_numbers(vals, ("mcube_route_fallback_number",))
         countries = {company: company._mcube_country() for company in self}
         if CACHED_FIELDS.intersection(vals):
             self.env.registry.clear_cache()  # _mcube_accounts

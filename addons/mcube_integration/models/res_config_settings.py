@@ -2,7 +2,7 @@ import secrets
 
 from odoo import api, fields, models
 
-from ..const import WEBHOOK_PATH
+from ..const import ROUTE_PATH, WEBHOOK_PATH
 
 
 class ResConfigSettings(models.TransientModel):
@@ -20,6 +20,9 @@ class ResConfigSettings(models.TransientModel):
     mcube_country_id = fields.Many2one(related="company_id.mcube_country_id", readonly=False)
     mcube_timezone = fields.Selection(related="company_id.mcube_timezone", readonly=False)
     mcube_batch_jobs = fields.Integer(related="company_id.mcube_batch_jobs", readonly=False)
+    mcube_route_format = fields.Selection(related="company_id.mcube_route_format", readonly=False)
+    mcube_route_fallback_number = fields.Char(related="company_id.mcube_route_fallback_number", readonly=False)
+    mcube_route_url = fields.Char(string="MCUBE Routing URL", compute="_compute_mcube_webhook_url")
     mcube_recording_storage = fields.Selection(related="company_id.mcube_recording_storage", readonly=False)
     mcube_recording_retention_days = fields.Integer(related="company_id.mcube_recording_retention_days", readonly=False)
     mcube_recording_transcribe = fields.Boolean(related="company_id.mcube_recording_transcribe", readonly=False)
@@ -36,6 +39,7 @@ class ResConfigSettings(models.TransientModel):
         base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
         for settings in self:
             settings.mcube_webhook_url = base_url.rstrip("/") + WEBHOOK_PATH
+            settings.mcube_route_url = base_url.rstrip("/") + ROUTE_PATH
 
     def action_mcube_generate_token(self):
         """Save the settings with a new random token for the company (its old one stops working)."""

@@ -15,3 +15,5 @@ from . import test_webhook_door
 from . import test_batch
 from . import test_trust
 from . import test_recording
+from . import test_routing
+from . import test_route_endpoint

@@ -61,6 +61,7 @@ class McubeCase:
         # lead to match; demo data gives the sample DID to the demo user: the tests own it.
         cls.env["mcube.event"].search([]).unlink()
         cls.env["mcube.call.record"].search([]).unlink()
+        cls.env["mcube.route"].search([]).unlink()
         cls.env["crm.lead"].with_context(active_test=False).search([]).unlink()
         cls.env["res.users"].search([("mcube_virtual_number", "!=", False)]).mcube_virtual_number = False
         cls.salesman_did = new_test_user(
