@@ -4,7 +4,8 @@ from ..const import CALLBACK_WINDOW
 
 
 class ColdCallDashboard(models.AbstractModel):
-    """The dashboard's MCUBE follow-up: missed inbound calls nobody has called back yet."""
+    """The dashboard's MCUBE follow-up: missed inbound calls nobody has called back yet, and how
+    calls were routed."""
 
     _inherit = "cold.call.dashboard"
 
@@ -13,4 +14,5 @@ class ColdCallDashboard(models.AbstractModel):
         figures = super()._section_figures(start, end, users)
         since = min(start, end - CALLBACK_WINDOW)
         figures["mcube_callbacks"] = self.env["mcube.call.record"]._cold_call_callbacks(since, start, end, users)
+        figures["mcube_routing"] = self.env["mcube.call.record"]._cold_call_routing(start, end, users)
         return figures

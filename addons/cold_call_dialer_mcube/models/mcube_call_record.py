@@ -3,6 +3,7 @@ import statistics
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
+from odoo.addons.mcube_integration.const import ROUTE_JOIN_WINDOW
 from odoo.addons.mcube_integration.tools.payload import MISSED_STATUSES
 from odoo.addons.queue_job.exception import RetryableJobError
 
@@ -93,6 +94,67 @@ class McubeCallRecord(models.Model):
             ],
             "called_back": len(delays),
             "median_minutes": round(statistics.median(delays)) if delays else False,
+        }
+
+    @api.model
+    def _cold_call_routing(self, start, end, users=None):
+        """How the inbound calls from ``start`` to ``end`` and the leads made from them were
+        assigned, per salesperson and rule, and the routed calls nobody answered: missed, or
+        routing answers MCUBE never reported a call for. For the Dialer dashboard: read as
+        superuser within the user's companies (Dialer managers need no MCUBE rights)."""
+        companies = [("company_id", "in", self.env.companies.ids)]
+        who = [] if users is None else [("user_id", "in", users.ids)]
+        calls = self.sudo()._read_group(
+            companies + who + [("call_date", ">=", start), ("call_date", "<", end), ("assignment_rule", "!=", False)],
+            ["user_id", "assignment_rule"],
+            ["__count"],
+        )
+        leads = (
+            self.env["crm.lead"]
+            .sudo()
+            .with_context(active_test=False)
+            ._read_group(
+                companies
+                + who
+                + [("create_date", ">=", start), ("create_date", "<", end), ("mcube_assignment_rule", "!=", False)],
+                ["user_id", "mcube_assignment_rule"],
+                ["__count"],
+            )
+        )
+        rows = {}
+        for kind, groups in (("calls", calls), ("leads", leads)):
+            for user, rule, count in groups:
+                row = rows.setdefault(user, {"user": user.name or _("Nobody"), "calls": {}, "leads": {}})
+                row[kind][rule] = count
+        routed = [("assignment_rule", "not in", ("number", "agent"))]
+        missed = self.sudo().search_count(
+            companies
+            + who
+            + routed
+            + [("call_date", ">=", start), ("call_date", "<", end)]
+            + [("status", "in", MISSED_STATUSES)]
+        )
+        unreported = (
+            self.env["mcube.route"]
+            .sudo()
+            .search_count(
+                companies
+                + who
+                + [
+                    ("source", "=", "request"),
+                    ("call_record_id", "=", False),
+                    ("create_date", ">=", start),
+                    ("create_date", "<", min(end, fields.Datetime.now() - ROUTE_JOIN_WINDOW)),
+                ]
+            )
+        )
+        labels = dict(self._fields["assignment_rule"]._description_selection(self.env))
+        used = {rule for row in rows.values() for kind in ("calls", "leads") for rule in row[kind]}
+        return {
+            "rules": [[rule, label] for rule, label in labels.items() if rule in used],
+            "rows": sorted(rows.values(), key=lambda row: row["user"]),
+            "missed": missed,
+            "unreported": unreported,
         }
 
     def _assign(self):

@@ -89,3 +89,73 @@ class TestDashboardCallbacks(DialerFixturesMixin, TransactionCase):
         other = self.env["res.company"].create({"name": "Other company"})
         self.env["mcube.call.record"].search([("phone_number", "=", "+919800000101")]).company_id = other
         self.assertNotIn("+919800000101", [row["phone_number"] for row in self.callbacks()["pending"]])
+
+
+class TestDashboardRouting(DialerFixturesMixin, TransactionCase):
+    """The dashboard's call routing on 5 March 2026 (UTC): calls and new leads per rep by what
+    assigned them, and the routed calls nobody answered."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_dialer_fixtures()
+        cls.seq = 0
+
+    def route(self, user, rule, status="answered", hours=-1, lead=False, reported=True):
+        type(self).seq += 1
+        when = NOON + timedelta(hours=hours)
+        route = self.env["mcube.route"].create(
+            {
+                "company_id": self.env.company.id,
+                "caller_number": f"+91980000{self.seq:04d}",
+                "user_id": user.id,
+                "rule": rule,
+                "reason": rule,
+                "source": "request",
+            }
+        )
+        self.env.cr.execute("UPDATE mcube_route SET create_date = %s WHERE id = %s", [when, route.id])
+        if not reported:
+            return
+        record = self.env["mcube.call.record"].create(
+            {
+                "call_id": f"ROUTED-{self.seq}",
+                "phone_number": route.caller_number,
+                "call_date": when,
+                "direction": "inbound",
+                "status": status,
+                "state": "completed",
+                "user_id": user.id,
+                "route_id": route.id,
+                "assignment_rule": rule,
+            }
+        )
+        route.call_record_id = record
+        if lead:
+            made = self.env["crm.lead"].create({"name": "New", "user_id": user.id, "mcube_assignment_rule": rule})
+            self.env.cr.execute("UPDATE crm_lead SET create_date = %s WHERE id = %s", [when, made.id])
+
+    def routing(self, **kwargs):
+        dashboard = self.env["cold.call.dashboard"].with_user(self.manager).with_context(tz="UTC")
+        return dashboard.get_data("custom", "2026-03-05", "2026-03-05", **kwargs)["mcube_routing"]
+
+    def test_calls_and_new_leads_per_rep_by_reason_and_the_unanswered(self):
+        self.route(self.rep, "round_robin", lead=True)
+        self.route(self.rep, "round_robin", status="no_answer")
+        self.route(self.rep, "sticky")
+        self.route(self.rep_two, "round_robin", lead=True)
+        self.route(self.rep_two, "fallback", status="busy")
+        self.route(self.rep_two, "round_robin", reported=False)
+        self.route(self.rep_two, "round_robin", hours=-30)  # yesterday: another period
+        routing = self.routing()
+        self.assertEqual(
+            routing["rules"], [["sticky", "Sticky"], ["round_robin", "Round-robin"], ["fallback", "Fallback"]]
+        )
+        self.assertEqual(
+            routing["rows"],
+            [
+                {"user": "Ravi Rep", "calls": {"round_robin": 1, "fallback": 1}, "leads": {"round_robin": 1}},
+                {"user": "Rita Rep", "calls": {"round_robin": 2, "sticky": 1}, "leads": {"round_robin": 1}},
+            ],
+        )
+        self.assertEqual((routing["missed"], routing["unreported"]), (2, 1))
