@@ -53,6 +53,14 @@ class CrmTeam(models.Model):
         ):
             raise ValidationError(_("This MCUBE virtual number is already a user's."))
 
+    @api.constrains("mcube_fallback_user_id", "company_id")
+    def _check_mcube_fallback_user(self):
+        """A fallback of another company would take calls it may not read: refuse it."""
+        for team in self:
+            user = team.mcube_fallback_user_id
+            if user and (user.share or (team.company_id and team.company_id not in user.company_ids)):
+                raise ValidationError(_("%(user)s cannot take %(team)s's calls.", user=user.name, team=team.name))
+
     def _mcube_available_members(self, company, now, ring=False):
         """The team's members who may take a call now, in the team's order; with ``ring``, only
         those MCUBE can ring (with an executive number)."""

@@ -58,9 +58,16 @@ class CrmTeamMember(models.Model):
         return working
 
     def _mcube_available(self, company, now):
-        """The members of ``self`` who may take a call of ``company`` now: their user is not
-        away, they are within their call hours, and under their daily limit."""
-        members = self.filtered(lambda member: member.active and not member.user_id.mcube_away)
+        """The members of ``self`` who may take a call of ``company`` now: their user works for
+        it and is not away, they are within their call hours, and under their daily limit."""
+        members = self.filtered(
+            lambda member: (
+                member.active
+                and not member.user_id.mcube_away
+                and not member.user_id.share
+                and company in member.user_id.company_ids
+            )
+        )
         members = members._mcube_working(now)
         limited = members.filtered("mcube_daily_limit")
         if limited:

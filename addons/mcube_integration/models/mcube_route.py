@@ -124,7 +124,7 @@ class McubeRoute(models.Model):
             (team.user_id, _("Fallback: leader of %s, nobody available", team.name)),
             (company.mcube_default_user_id, _("Fallback: the company's default salesperson")),
         ):
-            if user and (not ring or user.mcube_executive_number):
+            if user and not user.share and company in user.company_ids and (not ring or user.mcube_executive_number):
                 return {"user_id": user.id, "rule": "fallback", "reason": reason}
         _logger.warning("MCUBE routing: nobody to take a call in %s (team %s)", company.name, team.name or "-")
         return {"user_id": False, "rule": "fallback", "reason": _("Nobody available and no fallback salesperson")}

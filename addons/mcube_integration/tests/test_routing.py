@@ -303,6 +303,18 @@ class TestRoutingSettings(RoutingCase, TransactionCase):
         )
         self.call()
         self.assertFalse(self.env["mcube.route"].with_user(outsider).search([]))
+        # nor can a member or a fallback of another company take them
+        with self.assertRaises(ValidationError):
+            self.team.mcube_fallback_user_id = outsider
+        # a member who since left the company is skipped
+        leaver = self.reps[3]
+        self.env["crm.team.member"].create({"crm_team_id": self.team.id, "user_id": leaver.id})
+        leaver.write({"company_ids": [Command.link(other.id)], "company_id": other.id})
+        leaver.write({"company_ids": [Command.unlink(self.env.company.id)]})
+        self.reps[:3].mcube_away = True
+        self.env.company.mcube_default_user_id = self.manager
+        self.assertEqual(self.call().user_id, self.manager)
+        self.reps[:3].mcube_away = False
         # the other company's lead owner is not sticky here
         self.env["crm.lead"].create(
             {"name": "Theirs", "phone": "9811100009", "user_id": outsider.id, "company_id": other.id}
