@@ -68,6 +68,8 @@ class McubeRoute(models.Model):
         if owner and (not ring or owner.mcube_executive_number):
             decision = {"user_id": owner.id, "rule": "number", "reason": _("Owner of the number %s", did)}
         else:
+            if not caller:
+                _logger.info("MCUBE routing: a caller without a number on %s: no salesperson of theirs", did or "-")
             lead, partner = self._caller(company, caller)
             decision = (
                 self._sticky(company, lead, partner, now, ring)
@@ -125,6 +127,7 @@ class McubeRoute(models.Model):
             (company.mcube_default_user_id, _("Fallback: the company's default salesperson")),
         ):
             if user and not user.share and company in user.company_ids and (not ring or user.mcube_executive_number):
+                _logger.info("MCUBE routing: nobody available in %s: %s takes the call", team.name or "-", user.login)
                 return {"user_id": user.id, "rule": "fallback", "reason": reason}
         _logger.warning("MCUBE routing: nobody to take a call in %s (team %s)", company.name, team.name or "-")
         return {"user_id": False, "rule": "fallback", "reason": _("Nobody available and no fallback salesperson")}
