@@ -42,6 +42,10 @@ LADDER = (25, 50, 60, 70, 80, 90, 100, 110, 120, 130, 140, 150, 165, 180, 200, 2
 # The capacity of each route, closed loop: twice as many clients as odoo.conf's workers, routes alternating.
 CAPACITY_CLIENTS = 6
 CAPACITY_ROUNDS = 2
+# MCUBE's routing requests: the rate a busy line sends them, the team's DID and the budget (p99).
+ROUTING_RATE = 20
+ROUTING_DID = "+918050000001"
+ROUTING_BUDGET_P99_MS = 50
 # queue_job's switch for its runner: without it, events wait as pending
 NO_RUNNER = {"ODOO_QUEUE_JOB_CHANNELS": "root:0"}
 DIALER_ACTIONS = {
@@ -317,6 +321,47 @@ def bench_webhook(server, duration, token):
     return {"fixed": fixed, "sustained": sustained, "climbs": climbs, "capacity": capacity}
 
 
+def bench_routing(server, duration, token):
+    """MCUBE's routing requests at ROUTING_RATE/s to a team of five available reps (one caller in
+    five is a lead's, the others new), then /web/health at the same rate, in the same run."""
+    admin = server.session()
+    reps = admin.call("res.users", "search", [("login", "in", [f"bench-rep-{k}" for k in range(1, 6)])], order="id")
+    for index, rep in enumerate(reps):
+        admin.call(
+            "res.users", "write", [rep], {"mcube_executive_number": f"+91930000{index:04d}", "mcube_away": False}
+        )
+    team = admin.call("crm.team", "search", [("mcube_virtual_number", "=", ROUTING_DID)])
+    if not team:
+        members = [(0, 0, {"user_id": rep}) for rep in reps]
+        admin.call(
+            "crm.team",
+            "create",
+            {"name": "Bench routing", "mcube_virtual_number": ROUTING_DID, "crm_team_member_ids": members},
+        )
+    configure(admin, mcube_route_format="json", mcube_route_fallback_number="+919888877777")
+    rng = random.Random(7)
+
+    def route_request(_i):
+        caller = (
+            LEAD_NUMBER_BASE + 1 + rng.randrange(9000) if rng.random() < 0.2 else rng.randrange(6 * 10**9, 7 * 10**9)
+        )
+        url = f"{server.url}/mcube/route?caller={caller}&did={ROUTING_DID[3:]}"
+        return build_request(url, headers={"X-MCUBE-Token": token})
+
+    health = build_request(f"{server.url}/web/health")
+    rows = []
+    for name, url, make in (
+        ("routing", f"{server.url}/mcube/route", route_request),
+        ("health", f"{server.url}/web/health", lambda _i: health),
+    ):
+        settle(server.url)
+        result = run_load(url, ROUTING_RATE, duration, make)
+        rows.append({"route": name, **result.summary(), "failures": result.failures({200})})
+        print(f"  {name} at {ROUTING_RATE}/s: {rows[-1]}", flush=True)
+    rows[0]["met"] = "yes" if rows[0]["p99_ms"] <= ROUTING_BUDGET_P99_MS and not rows[0]["failures"] else "NO"
+    return rows
+
+
 def bench_processing(db, log_dir, backlog, storage=None):
     """A backlog of events stored while no job runner runs, then drained by the runner. With a
     recording ``storage``, every answered call's recording is downloaded from it as the events drain
@@ -518,6 +563,15 @@ def report(results, args):
         f"{capacity_text(webhook['capacity'])}. Budget (DESIGN.md section 5): >= 75% of /web/health's capacity, "
         "since the accept commits a row and health commits none.",
         "",
+        f"## MCUBE routing requests vs /web/health, {args.duration}s each at {ROUTING_RATE}/s (open loop)",
+        "",
+        "A team of five available reps on its own DID; one caller in five has a lead (sticky), the others are "
+        "new (weighted round-robin, with its row lock). Each answer is committed as a routing decision.",
+        "",
+        table(["route", "rate", "sent", "p50_ms", "p99_ms", "max_ms", "failures", "met"], results["routing"]),
+        "",
+        f"Budget: routing p99 <= {ROUTING_BUDGET_P99_MS} ms at {ROUTING_RATE} requests/s.",
+        "",
         "## Processing",
         "",
         table(
@@ -606,6 +660,8 @@ def main():
         print("Webhook", flush=True)
         token = configure_token(server.session())
         results["webhook"] = bench_webhook(server, args.duration, token)
+        print("Routing", flush=True)
+        results["routing"] = bench_routing(server, args.duration, token)
     finally:
         server.stop()
     # the accept benchmark leaves thousands of jobs behind: drop them so the drain measures its own backlog
