@@ -278,26 +278,35 @@ class McubeCallRecord(models.Model):
         else the answer MCUBE asked for before it (routing endpoint); else, for an inbound call,
         the assignment rule (mcube.route._decide). An outbound call without any gets its lead's
         owner (``_link_lead``)."""
+        Route = self.env["mcube.route"]
         pairs = [(record.virtual_number, record.agent_phone) for record in self]
         agents = self._salespeople(pairs, company)
         undecided = self.filtered(lambda record: not record.user_id)
         inbound = undecided.filtered(lambda record: record.direction != "outbound")
-        requested = self.env["mcube.route"]._joinable(inbound)
+        requested = Route._joinable(inbound)
+        routed = inbound.filtered(lambda record: not requested.get(record) and not agents[record._pair()])
+        known = routed and Route._known(company, routed.mapped("phone_number"), routed.mapped("virtual_number"))
         for record in self:
-            agent = agents[record.virtual_number, record.agent_phone]
+            agent = agents[record._pair()]
             route = requested.get(record)
             if record.user_id and agent in (record.user_id, self.env["res.users"]):
                 continue
-            if route and agent and agent != route.user_id:
-                route.call_record_id = record
-                record.route_id = route
-                route = None
-            if not route and not agent and record in inbound:
-                route = self.env["mcube.route"]._decide(
-                    company, record.phone_number, record.virtual_number, "call", call_id=record.call_id
-                )
             if route:
                 route.call_record_id = record
+            if route and agent and agent != route.user_id:
+                record.route_id = route
+                route = None
+            if record in routed:
+                route = Route._decide(
+                    company,
+                    record.phone_number,
+                    record.virtual_number,
+                    "call",
+                    call_id=record.call_id,
+                    call_record=record,
+                    known=known,
+                )
+            if route:
                 vals = {"user_id": route.user_id.id, "route_id": route.id}
                 vals.update(assignment_rule=route.rule, assignment_reason=route.reason)
             elif agent and agent.mcube_virtual_number == record.virtual_number:
@@ -339,6 +348,9 @@ class McubeCallRecord(models.Model):
             )
 
         return {(did, agent): salesperson(did, agent) for did, agent in set(pairs)}
+
+    def _pair(self):
+        return self.virtual_number, self.agent_phone
 
     def _lead_missing(self):
         return not self.lead_id and bool(self.phone_number)

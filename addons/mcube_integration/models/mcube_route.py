@@ -54,56 +54,67 @@ class McubeRoute(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _decide(self, company, caller, did, source, call_id=False, ring=False):
+    def _decide(self, company, caller, did, source, call_id=False, ring=False, call_record=False, known=None):
         """Decide and record who takes a caller (E.164 ``caller`` and ``did``, either may be
         empty) of ``company``: the owner of a personal DID; else, in this order, the caller's
         salesperson when available (sticky), a member of the DID's team (the company's default
         team for a DID nobody owns) by skills then weighted round-robin among the available
         ones, the team's then the company's fallback. ``ring``: MCUBE must ring them, so only
-        people with an executive number count."""
+        people with an executive number count. ``known``: ``_known`` of a batch of calls that
+        includes this one, to look up once for all of them."""
+        known = known or self._known(company, [caller], [did])
         now = fields.Datetime.now()
-        values = {"company_id": company.id, "caller_number": caller, "virtual_number": did, "source": source}
-        values["call_id"] = call_id
-        owner, team = self._did_target(company, did)
+        owner, team = known["targets"][did]
         if owner and (not ring or owner.mcube_executive_number):
             decision = {"user_id": owner.id, "rule": "number", "reason": _("Owner of the number %s", did)}
         else:
             if not caller:
                 _logger.info("MCUBE routing: a caller without a number on %s: no salesperson of theirs", did or "-")
-            lead, partner = self._caller(company, caller)
+            lead, partner = known["callers"].get(caller, known["nobody"])
             decision = (
                 self._sticky(company, lead, partner, now, ring)
                 or (team and team._mcube_round_robin(partner, now, ring))
                 or self._fallback(company, team, ring)
             )
-        return self.sudo().create({**values, **decision, "team_id": decision.get("team_id", team.id)})
+        values = {"company_id": company.id, "caller_number": caller, "virtual_number": did, "source": source}
+        values.update(call_id=call_id, call_record_id=call_record and call_record.id, team_id=team.id)
+        return self.sudo().create({**values, **decision})
 
     @api.model
-    def _did_target(self, company, did):
-        """(user, team) a DID routes to: its owner, else its team; a DID of nobody (or none)
-        goes to the company's default team."""
+    def _known(self, company, callers, dids):
+        """What the rule needs to know of these callers and DIDs, looked up at once: the (user,
+        team) each DID routes to (its owner, else its team; the company's default team for a
+        DID of nobody, or none) and the open lead and contact of each caller in the company."""
         Users, Teams = self.env["res.users"].sudo(), self.env["crm.team"].sudo()
-        if did:
-            owner = Users.search(
-                [("mcube_virtual_number", "=", did), ("share", "=", False), ("company_ids", "in", company.id)], limit=1
+        Lead, Partner = self.env["crm.lead"].sudo().with_company(company), self.env["res.partner"].sudo()
+        dids = {did for did in dids if did}
+        owners = Users.search_fetch(
+            [("mcube_virtual_number", "in", list(dids)), ("share", "=", False), ("company_ids", "in", company.id)],
+            ["mcube_virtual_number", "mcube_executive_number"],
+        )
+        teams = Teams.search_fetch(
+            [("mcube_virtual_number", "in", list(dids)), ("company_id", "in", [company.id, False])],
+            ["mcube_virtual_number"],
+        )
+        targets = {False: (Users, company.sudo().mcube_default_team_id)}
+        for did in dids:
+            owner = owners.filtered(lambda user, did=did: user.mcube_virtual_number == did)[:1]
+            team = teams.filtered(lambda team, did=did: team.mcube_virtual_number == did)[:1]
+            if not owner and not team:
+                _logger.info("MCUBE routing: DID %s is nobody's in %s: the default team takes it", did, company.name)
+                owner, team = targets[False]
+            targets[did] = (owner, team)
+        numbers = {caller for caller in callers if caller}
+        leads = Lead._mcube_find_by_phones(numbers, company) if numbers else {}
+        partners = Partner._mcube_find_by_phones(numbers - set(leads), company) if numbers - set(leads) else {}
+        callers = {
+            number: (
+                leads.get(number, Lead),
+                leads[number].partner_id if number in leads else partners.get(number, Partner),
             )
-            team = Teams.search(
-                [("mcube_virtual_number", "=", did), ("company_id", "in", [company.id, False])], limit=1
-            )
-            if owner or team:
-                return owner, team
-            _logger.info("MCUBE routing: DID %s is nobody's in %s: the default team takes it", did, company.name)
-        return Users, company.sudo().mcube_default_team_id
-
-    @api.model
-    def _caller(self, company, caller):
-        """The caller's open lead and contact in the company (either may be empty)."""
-        Lead, Partner = self.env["crm.lead"].sudo(), self.env["res.partner"].sudo()
-        if not caller:
-            return Lead, Partner
-        lead = Lead.with_company(company)._mcube_find_by_phones({caller}, company).get(caller, Lead)
-        partner = lead.partner_id or Partner._mcube_find_by_phones({caller}, company).get(caller, Partner)
-        return lead, partner
+            for number in numbers
+        }
+        return {"targets": targets, "callers": callers, "nobody": (Lead, Partner)}
 
     @api.model
     def _sticky(self, company, lead, partner, now, ring):
