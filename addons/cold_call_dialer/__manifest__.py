@@ -1,6 +1,6 @@
 {
     "name": "Cold Call Dialer",
-    "version": "17.0.2.3.0",
+    "version": "17.0.2.4.0",
     "category": "Sales/CRM",
     "summary": "Work saved contact searches call by call and log every outcome",
     "author": "Cold Call Suite",

@@ -21,6 +21,10 @@ PREVIEW_SIZE = 5
 # would scan the whole address book once per list. Pages and previews count exactly.
 COUNT_CAP = 1000
 MAX_DURATION = 24 * 3600
+# A call saved later than it was made (the Dialer's outbox, offline): how old it may be.
+MAX_CALL_AGE_DAYS = 7
+# The key a browser gives a call so that it is saved once: letters, digits, - and _.
+CLIENT_KEY_PATTERN = r"[A-Za-z0-9_-]{8,64}"
 # A voice note is a few minutes at most: 16 kHz mono WAV (what the Dialer records) is ~1.9 MB a minute.
 MAX_VOICE_NOTE_SECONDS = 5 * 60
 MAX_VOICE_NOTE_BYTES = 12 * 1024 * 1024

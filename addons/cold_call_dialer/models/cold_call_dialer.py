@@ -1,5 +1,10 @@
 import base64
 import binascii
+import re
+from datetime import timedelta
+
+import psycopg2
+from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -10,7 +15,9 @@ from odoo.addons.cold_call_audio.tools import audio
 from odoo.addons.cold_call_phone.tools import phone
 
 from ..const import (
+    CLIENT_KEY_PATTERN,
     DEFAULT_PAGE_SIZE,
+    MAX_CALL_AGE_DAYS,
     MAX_DURATION,
     MAX_VOICE_NOTE_BYTES,
     MAX_VOICE_NOTE_SECONDS,
@@ -76,6 +83,7 @@ class ColdCallDialer(models.AbstractModel):
             "hold_minutes": self.env["cold.call.hold"]._hold_minutes(),
             "mail_templates": [{"id": t.id, "name": t.name} for t in self.env["cold.call.log"]._mail_templates()],
             "tally": self.env["cold.call.log"]._tally(),
+            "status_conflicts": self._status_conflicts(),
         }
 
     @api.model
@@ -198,10 +206,16 @@ class ColdCallDialer(models.AbstractModel):
         meeting=False,
         mail_template_id=False,
         voice_note=False,
+        client_key=False,
+        called_at=False,
+        expected_status=None,
     ):
         """Log one call in one transaction (``cold.call.log._record``): status written on the
         contact, internal note in its chatter, the next steps (follow-up activity, opportunity,
         meeting, e-mail), call-log row. Any failure leaves nothing behind.
+
+        Saved once per ``client_key``: sent again (a retry after a timeout, another tab, the
+        outbox after a reload), the call is answered as saved (``duplicate``), never saved twice.
 
         :param status: outcome value, required unless in notes-only mode
         :param follow_up: ``{"date": "YYYY-MM-DD", "user_id": int, "summary": str}`` or False
@@ -212,9 +226,21 @@ class ColdCallDialer(models.AbstractModel):
             outcome that books a meeting
         :param mail_template_id: an e-mail offered in the Dialer, sent to the contact
         :param voice_note: ``{"data": base64 audio}``, recorded in the browser after the call
+        :param client_key: the key the browser gave the call (8 to 64 letters, digits, - or _)
+        :param called_at: when the call was made, ``"YYYY-MM-DD HH:MM:SS"`` (UTC), for a call
+            saved later (the outbox): at most MAX_CALL_AGE_DAYS old
+        :param expected_status: the contact's status the rep saw when making the call: when it
+            changed since, the call and its note are logged but the status is left as it is
+            (``conflict``), for the rep to decide (``resolve_status``)
         """
         self._check_dialer_user()
+        client_key = self._check_client_key(client_key)
+        call_date = self._check_called_at(called_at)
         partner = self._writable_partner(partner_id)
+        if client_key:
+            saved = self.env["cold.call.log"].search([("user_id", "=", self.env.uid), ("client_key", "=", client_key)])
+            if saved:
+                return self._logged(saved, partner, list_key, next_partner_ids, duplicate=True)
         offered = self._outcomes()
         outcome = self.env["cold.call.outcome"]._pick(status, offered)
         note = (note or "").strip()
@@ -225,13 +251,39 @@ class ColdCallDialer(models.AbstractModel):
         next_steps = self.env["cold.call.log"]._check_next_steps(partner, outcome, follow_up, meeting, mail_template_id)
         next_partner_ids = self._check_ids(next_partner_ids or [])
         list_name, ir_filter = self.env["cold.call.list"]._label(list_key)
-        log = self.env["cold.call.log"]._record(
-            partner, outcome, duration, note, list_name, ir_filter, next_steps, voice_note=voice_note
+        keep_status = bool(
+            outcome and expected_status is not None and partner[STATUS_FIELD] not in (expected_status, outcome.value)
         )
+        try:
+            log = self.env["cold.call.log"]._record(
+                partner,
+                outcome,
+                duration,
+                note,
+                list_name,
+                ir_filter,
+                next_steps,
+                voice_note=voice_note,
+                call_date=call_date,
+                client_key=client_key,
+                keep_status=keep_status,
+            )
+        except psycopg2.errors.UniqueViolation:
+            # The same call, saved meanwhile by a request that committed first: nothing of this one was kept.
+            log = self.env["cold.call.log"]
+        return self._logged(log, partner, list_key, next_partner_ids, duplicate=not log)
+
+    def _logged(self, log, partner, list_key, next_partner_ids, duplicate=False):
+        """The answer to a saved call (``log``, empty when saved by a concurrent request): the
+        contact as it is now, the next contact opened, the tally, and the status conflict."""
+        offered = self._outcomes()
         rules = self._rules(list_key)
         next_card, skipped = self._open_first(next_partner_ids, offered, rules)
+        conflict = log.status_kept and self._status_conflicts(log)[0]
         return {
             "log_id": log.id,
+            "duplicate": duplicate,
+            "conflict": conflict,
             "contact": self._rows(partner, offered, rules)[0],
             "opportunity": {"id": log.opportunity_id.id, "name": log.opportunity_id.name}
             if log.opportunity_id
@@ -241,6 +293,46 @@ class ColdCallDialer(models.AbstractModel):
             "skipped": skipped,
             "tally": self.env["cold.call.log"]._tally(),
         }
+
+    @api.model
+    def resolve_status(self, log_id, mine=True):
+        """The rep's answer to a status conflict of their call: its outcome becomes the contact's
+        status after all (``mine``, on a contact they may change), or the status stays."""
+        self._check_dialer_user()
+        log = self.env["cold.call.log"]
+        if self._is_id(log_id):
+            log = log.search([("id", "=", log_id), ("user_id", "=", self.env.uid), ("status_kept", "=", True)])
+        if not log:
+            raise UserError(_("This call has no status left to set."))
+        partner = self._writable_partner(log.partner_id.id)
+        if mine:
+            body = Markup("<p>%s</p>") % _("Status set to %s, the outcome of a call saved later.", log.outcome_id.name)
+            self.env["cold.call.log"]._apply_outcome(partner, log.outcome_id, body)
+        log.sudo().status_kept = False
+        return self._rows(partner, self._outcomes(), self._rules(False))[0]
+
+    @api.model
+    def _status_conflicts(self, logs=None):
+        """The rep's calls whose outcome was not written over a status changed meanwhile, and
+        not settled yet (``logs``, by default those of the last MAX_CALL_AGE_DAYS days):
+        ``[{"log_id", "name", "current", "yours"}]``, for the Dialer to ask the rep."""
+        if logs is None:
+            since = fields.Datetime.now() - timedelta(days=MAX_CALL_AGE_DAYS)
+            logs = self.env["cold.call.log"].search(
+                [("user_id", "=", self.env.uid), ("status_kept", "=", True), ("call_date", ">=", since)]
+            )
+        if not logs or STATUS_FIELD not in self.env["res.partner"]._fields:
+            return []
+        labels = dict(self.env["res.partner"]._fields[STATUS_FIELD]._description_selection(self.env))
+        return [
+            {
+                "log_id": log.id,
+                "name": log.partner_id.display_name,
+                "current": labels.get(log.partner_id[STATUS_FIELD], ""),
+                "yours": log.outcome_id.name,
+            }
+            for log in logs
+        ]
 
     @api.model
     def check_call(self, partner_id, list_key=False, number=False):
@@ -448,6 +540,29 @@ class ColdCallDialer(models.AbstractModel):
         if len(values) != 3 or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in values):
             raise ValidationError(_("The list counts sent back are not valid: reload the list."))
         return values
+
+    @api.model
+    def _check_client_key(self, client_key):
+        if client_key in (False, None, ""):
+            return False
+        if not isinstance(client_key, str) or not re.fullmatch(CLIENT_KEY_PATTERN, client_key):
+            raise ValidationError(_("The call's key must be 8 to 64 letters, digits, - or _."))
+        return client_key
+
+    @api.model
+    def _check_called_at(self, called_at):
+        """When a call saved later was made (naive UTC), None for a call saved as it ends. A
+        browser's clock ahead of the server's gives now."""
+        if not called_at:
+            return None
+        try:
+            when = fields.Datetime.to_datetime(called_at)
+        except (TypeError, ValueError):
+            when = None
+        now = fields.Datetime.now()
+        if not when or when < now - timedelta(days=MAX_CALL_AGE_DAYS):
+            raise ValidationError(_("A call saved later must have been made in the last %s days.", MAX_CALL_AGE_DAYS))
+        return min(when, now)
 
     @api.model
     def _check_duration(self, duration):

@@ -91,6 +91,21 @@ class ColdCallLog(models.Model):
     note_message_id = fields.Many2one(
         "mail.message", "Chatter Note", readonly=True, ondelete="set null", help="The call's note on the contact."
     )
+    client_key = fields.Char(
+        readonly=True,
+        copy=False,
+        help="The key the rep's browser gave the call: it is saved once per key, however often it is sent.",
+    )
+    status_kept = fields.Boolean(
+        "Status Left Unchanged",
+        readonly=True,
+        help="The contact's status was changed by someone else while the call waited to be saved: the call's "
+        "outcome was not written over it.",
+    )
+
+    _sql_constraints = [
+        ("client_key_unique", "UNIQUE(user_id, client_key)", "This call was saved already."),
+    ]
 
     @api.depends("connected")
     def _compute_connect_rate(self):
@@ -150,7 +165,20 @@ class ColdCallLog(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _record(self, partner, outcome, duration, note, list_name, ir_filter, next_steps, voice_note=b""):
+    def _record(
+        self,
+        partner,
+        outcome,
+        duration,
+        note,
+        list_name,
+        ir_filter,
+        next_steps,
+        voice_note=b"",
+        call_date=None,
+        client_key=False,
+        keep_status=False,
+    ):
         """Save a call on ``partner`` with everything that follows from it, in one savepoint:
         the outcome on the contact with its retry wait, the note in its chatter, the next steps
         the rep asked for, the call-log row, and a hold that keeps the other reps away.
@@ -160,16 +188,28 @@ class ColdCallLog(models.Model):
             ((start, minutes)) and ``mail_template`` (a mail.template), each optional
         :param voice_note: the rep's voice note (audio bytes, checked), kept on the log and
             transcribed by a job: its text joins the chatter note when it is ready
+        :param call_date: when the call was made (checked), now by default
+        :param client_key: the browser's key of the call (checked): a second save with it fails
+            on the key's constraint, and the savepoint leaves nothing of it
+        :param keep_status: the contact's status changed while the call waited: the call is
+            logged, its outcome is not written over the status
         """
-        call_date = fields.Datetime.now()
+        call_date = call_date or fields.Datetime.now()
         body = self._note_body(outcome, duration, call_date, note)
+        if keep_status:
+            body += Markup("<p><i>%s</i></p>") % _(
+                "Status left as %s: it was changed while this call waited to be saved.",
+                partner._fields[STATUS_FIELD].convert_to_export(partner[STATUS_FIELD], partner) or _("none"),
+            )
         with self.env.cr.savepoint():
             follow_up = next_steps.get("follow_up")
             next_step_dates = [datetime.combine(follow_up["date_deadline"], time.min)] if follow_up else []
             if next_steps.get("meeting"):
                 next_step_dates.append(next_steps["meeting"][0])
             next_call_at = outcome._next_call_at(partner, call_date, min(next_step_dates, default=False))
-            message = self._apply_outcome(partner, outcome, body, next_call_at=next_call_at)
+            message = self._apply_outcome(
+                partner, outcome, body, next_call_at=None if keep_status else next_call_at, set_status=not keep_status
+            )
             if follow_up:
                 partner.activity_schedule(
                     "mail.mail_activity_data_call", note=self._text_to_html(note), automated=False, **follow_up
@@ -201,6 +241,8 @@ class ColdCallLog(models.Model):
                     "calendar_event_id": meeting.id,
                     "mail_template_id": template.id,
                     "note_message_id": message.id,
+                    "client_key": client_key,
+                    "status_kept": keep_status,
                 }
             )
             if voice_note:
@@ -209,9 +251,10 @@ class ColdCallLog(models.Model):
         return log.sudo(False)
 
     @api.model
-    def _apply_outcome(self, partners, outcome, body, next_call_at=None):
+    def _apply_outcome(self, partners, outcome, body, next_call_at=None, set_status=True):
         """Give ``partners`` the ``outcome`` (the status reps see on them; none in notes-only mode),
         ``next_call_at`` unless None, and ``body`` as a note in their chatter: the save of a call,
+        (``set_status`` False: the outcome's other effects without the status),
         and the outcome set in bulk without a call. The user must be allowed to change the
         contacts; the call history is then written by the server (see ``res.partner.write``).
 
@@ -220,7 +263,7 @@ class ColdCallLog(models.Model):
         partners.check_access_rights("write")
         partners.check_access_rule("write")
         values = {}
-        if outcome:
+        if outcome and set_status:
             values[STATUS_FIELD] = outcome.value
         if next_call_at is not None:
             values["cold_call_next_at"] = next_call_at

@@ -18,3 +18,4 @@ from . import test_outcomes
 from . import test_trust
 from . import test_compliance
 from . import test_voice_note
+from . import test_outbox

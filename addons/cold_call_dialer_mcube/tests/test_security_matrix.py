@@ -36,6 +36,7 @@ CALLS = {
     ),
     ("cold.call.dialer", "place_call"): lambda env, f: env["cold.call.dialer"].place_call(f["partner"].id),
     ("cold.call.dialer", "check_call"): lambda env, f: env["cold.call.dialer"].check_call(f["partner"].id),
+    ("cold.call.dialer", "resolve_status"): lambda env, f: env["cold.call.dialer"].resolve_status(0),
     ("cold.call.consent", "action_revoke"): lambda env, f: f["consent"].with_env(env).action_revoke(),
     ("cold.call.register.import", "action_import"): lambda env, f: (
         env["cold.call.register.import"].create({"file": base64.b64encode(b"number\n9845000001\n")}).action_import()
