@@ -1,6 +1,6 @@
 /** @odoo-module **/
 
-import { Component, markup, useEffect, useRef, useState } from "@odoo/owl";
+import { Component, markup, onError, useEffect, useRef, useState } from "@odoo/owl";
 import { DateTimeInput } from "@web/core/datetime/datetime_input";
 import { useHotkey } from "@web/core/hotkeys/hotkey_hook";
 import {
@@ -10,6 +10,8 @@ import {
     serializeDateTime,
     today,
 } from "@web/core/l10n/dates";
+import { _t } from "@web/core/l10n/translation";
+import { ConnectionLostError } from "@web/core/network/rpc_service";
 import { RecordSelector } from "@web/core/record_selectors/record_selector";
 import { useService } from "@web/core/utils/hooks";
 import { VoiceNoteRecorder } from "@cold_call_audio/voice_note_recorder/voice_note_recorder";
@@ -59,6 +61,19 @@ export class CallLogForm extends Component {
             },
             () => [this.state.call.running],
         );
+        // The follow-up's user picker reads users from the server: offline, it gives way to
+        // plain text instead of breaking the form.
+        onError((error) => {
+            if (!(error instanceof ConnectionLostError || error.cause instanceof ConnectionLostError)) {
+                throw error;
+            }
+            this.model.setOffline(true);
+        });
+    }
+
+    /** Who the follow-up is for, as the screen can say it offline. */
+    get followUpUserName() {
+        return this.form.followUp.userId === this.model.user.userId ? this.model.user.name : _t("Another user");
     }
 
     get form() {

@@ -1,6 +1,6 @@
 /** @odoo-module **/
 
-import { Component, onWillStart, useState } from "@odoo/owl";
+import { Component, onMounted, onWillStart, onWillUnmount, useExternalListener, useState } from "@odoo/owl";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
 import { Layout } from "@web/search/layout";
@@ -8,11 +8,15 @@ import { standardActionServiceProps } from "@web/webclient/actions/action_servic
 import { useSetupAction } from "@web/webclient/actions/action_hook";
 import { CallScreen } from "../call_screen/call_screen";
 import { ListPicker } from "../list_picker/list_picker";
+import { OutboxPanel } from "../outbox_panel/outbox_panel";
 import { PageNavigator } from "../page_navigator/page_navigator";
 import { DialerModel } from "./dialer_model";
 import { useLiveContacts } from "./live_updates";
 
 const ROOT_MENU = "cold_call_dialer.cold_call_dialer_menu_root";
+// How often the outbox tries again while calls wait, and the call form is kept in the browser.
+const SYNC_EVERY_MS = 15000;
+const DRAFT_EVERY_MS = 1000;
 
 /**
  * The Dialer: pick a saved contact search, then work it call by call.
@@ -22,7 +26,7 @@ const ROOT_MENU = "cold_call_dialer.cold_call_dialer_menu_root";
  */
 export class Dialer extends Component {
     static template = "cold_call_dialer.Dialer";
-    static components = { Layout, ListPicker, CallScreen, PageNavigator };
+    static components = { Layout, ListPicker, CallScreen, OutboxPanel, PageNavigator };
     static props = { ...standardActionServiceProps };
 
     setup() {
@@ -56,6 +60,25 @@ export class Dialer extends Component {
                     await this.model.selectList(listKey);
                 }
             }
+        });
+        // The outbox: sent as soon as the browser is back online, else tried again every while.
+        useExternalListener(window, "online", () => this.model.checkConnection());
+        useExternalListener(window, "offline", () => this.model.setOffline(true));
+        let timers = [];
+        onMounted(() => {
+            this.model.startOutbox();
+            timers = [
+                setInterval(() => {
+                    if (this.state.offline || this.state.outbox.length) {
+                        this.model.checkConnection();
+                    }
+                }, SYNC_EVERY_MS),
+                setInterval(() => this.model.saveDraft(), DRAFT_EVERY_MS),
+            ];
+        });
+        onWillUnmount(() => {
+            timers.forEach(clearInterval);
+            this.model.saveDraft();
         });
     }
 

@@ -3,8 +3,12 @@
 import { _t } from "@web/core/l10n/translation";
 import { markRaw, reactive } from "@odoo/owl";
 import { browser } from "@web/core/browser/browser";
+import { serializeDateTime } from "@web/core/l10n/dates";
+import { ConnectionLostError } from "@web/core/network/rpc_service";
+import { session } from "@web/session";
 import { errorMessage } from "../utils";
 import { AutoDialer } from "./auto_dial";
+import { Outbox, newCallKey, outboxName } from "./outbox";
 import {
     callSeconds,
     emptyCall,
@@ -30,11 +34,28 @@ import {
 } from "./page_rows";
 
 const MODEL = "cold.call.dialer";
+const { DateTime } = luxon;
 
 /**
  * State and server calls of the Dialer. Each user action is one RPC; the state is plain data so
  * that it can be kept across breadcrumbs (see ``exportState``).
  */
+/** What the outbox panel shows of a call waiting in the outbox. */
+function outboxItem(entry) {
+    return {
+        key: entry.key,
+        name: entry.name,
+        outcome: entry.outcome,
+        state: entry.failed ? "failed" : "waiting",
+        error: entry.error || false,
+    };
+}
+
+/** A status changed while a call waited, for the rep to settle (``cold.call.dialer._status_conflicts``). */
+function conflictItem(conflict) {
+    return { logId: conflict.log_id, name: conflict.name, current: conflict.current, yours: conflict.yours };
+}
+
 export class DialerModel {
     constructor({ orm, notification, user }) {
         // Components observe the model itself (useState(model)): keep the services out of it.
@@ -43,6 +64,10 @@ export class DialerModel {
         this.user = markRaw(user);
         this.state = reactive(initialState(this.user.userId));
         this.autoDialer = markRaw(new AutoDialer(this.state, () => this.placeCall()));
+        this.outbox = markRaw(new Outbox(outboxName(session.db, this.user.userId)));
+        this._flushing = false;
+        this._lastDraft = null;
+        this._draft = null;
     }
 
     // ------------------------------------------------------------------
@@ -113,6 +138,7 @@ export class DialerModel {
             pageSizes: data.page_sizes,
             holdMinutes: data.hold_minutes,
             tally: data.tally,
+            conflicts: data.status_conflicts.map(conflictItem),
         });
         if (!this.state.page) {
             this.state.pageSize = data.default_page_size;
@@ -189,6 +215,7 @@ export class DialerModel {
                 pageSize: result.page_size,
                 skippedNoPhone: result.skipped_no_phone,
                 waiting: result.waiting,
+                loadedAt: Date.now(),
             };
             this.state.rows = pageRows(result.contacts);
             this.state.screen = "calling";
@@ -201,6 +228,7 @@ export class DialerModel {
         if (contactId === this.currentId) {
             return;
         }
+        const offline = () => this._setCurrent(this._offlineCard(contactId));
         await this._exclusive(async () => {
             const result = await this.orm.call(MODEL, "open_contact", [[contactId]], {
                 list_key: this.state.page.list.key,
@@ -216,7 +244,7 @@ export class DialerModel {
             const contact = this.contacts.find((c) => c.id === contactId);
             const skipped = (result.skipped || []).find((s) => s.id === contactId);
             this.notification.add(notOpenedMessage(contact, skipped), { type: "warning" });
-        });
+        }, "busy", offline);
     }
 
     async previous() {
@@ -232,18 +260,30 @@ export class DialerModel {
         if (!currentId) {
             return;
         }
-        await this._exclusive(async () => {
-            const ids = this.pendingIdsAfterCurrent();
-            const kwargs = { release_partner_id: currentId, list_key: this.state.page.list.key };
-            const result = await this.orm.call(MODEL, "open_contact", [ids], kwargs);
+        const ids = this.pendingIdsAfterCurrent();
+        const skipped = () => {
             if (this.rowState(currentId).state === "pending") {
                 this.state.rows[currentId] = { state: "skipped" };
             }
+        };
+        const offline = () => {
+            skipped();
+            this._setCurrent(this._offlineCard(ids[0]));
+        };
+        await this._exclusive(async () => {
+            const kwargs = { release_partner_id: currentId, list_key: this.state.page.list.key };
+            const result = await this.orm.call(MODEL, "open_contact", [ids], kwargs);
+            skipped();
             markSkipped(this.state.rows, result.skipped);
             this._setCurrent(result.current);
-        });
+        }, "busy", offline);
     }
 
+    /**
+     * Save the call and open the next contact. When the server cannot be reached, the call goes
+     * to the outbox (the browser's storage) with its key, and the next contact of the page opens
+     * from what the page already holds: the outbox sends it when the connection returns.
+     */
     async saveAndNext() {
         const current = this.state.current;
         if (!current || this.isWorking) {
@@ -254,39 +294,174 @@ export class DialerModel {
         if (this.state.error) {
             return;
         }
-        const duration = this.callSeconds;
+        const entry = this._callEntry(current.contact, form);
         await this._exclusive(async () => {
             let result;
             try {
-                result = await this.orm.silent.call(MODEL, "log_call", [current.contact.id], {
-                    status: form.status,
-                    duration,
-                    note: form.note,
-                    follow_up: followUpValues(form.followUp, this.user.userId),
-                    list_key: this.state.page.list.key,
+                result = await this.orm.silent.call(MODEL, "log_call", [entry.partnerId], {
+                    ...entry.kwargs,
                     next_partner_ids: this.pendingIdsAfterCurrent(),
-                    ...nextStepValues(form, this.selectedOption),
-                    voice_note: form.voiceNote ? { data: form.voiceNote.data } : false,
-                    ...this._logCallExtras(),
                 });
             } catch (error) {
-                this.state.error = errorMessage(error);
+                if (error instanceof ConnectionLostError) {
+                    await this._queue(entry);
+                } else {
+                    this.state.error = errorMessage(error);
+                }
                 return;
             }
-            const option = this.selectedOption;
-            this.state.tally = result.tally;
-            this._updateContact(result.contact);
-            this.state.rows[current.contact.id] = {
-                state: "done",
-                outcome: option ? option.label : _t("Note"),
-            };
+            this.setOffline(false);
+            this._logged(entry, result);
             markSkipped(this.state.rows, result.skipped);
+            this.outbox.clearDraft();
             this._setCurrent(result.next);
             this.autoDialer.start();
+            this.flushOutbox();
         }, "saving");
     }
 
-    /** Re-read the page's contacts: statuses changed elsewhere are marked "updated in Odoo". */
+    // ------------------------------------------------------------------
+    // Outbox: calls saved offline, the form being typed
+    // ------------------------------------------------------------------
+
+    /** Read the outbox and the kept form, and send what waits. */
+    async startOutbox() {
+        this.state.outbox = (await this.outbox.calls()).map(outboxItem);
+        const draft = await this.outbox.draft();
+        if (draft && (!this.state.current || this.state.current.contact.id !== draft.contactId)) {
+            this._draft = draft;
+            this.state.draftToResume = { name: draft.name, listName: draft.listName };
+        }
+        await this.flushOutbox();
+    }
+
+    /**
+     * Send the outbox's calls, oldest first, each with its key (the server saves a call once
+     * however often it gets it); stop at the first one the connection fails. A call the server
+     * refuses stays, failed, for the rep to retry or discard.
+     */
+    async flushOutbox() {
+        if (this._flushing) {
+            return;
+        }
+        this._flushing = true;
+        try {
+            for (const entry of await this.outbox.calls()) {
+                const item = this.state.outbox.find((i) => i.key === entry.key);
+                if (entry.failed) {
+                    continue;
+                }
+                if (item) {
+                    item.state = "sending";
+                }
+                let result;
+                try {
+                    result = await this.orm.silent.call(MODEL, "log_call", [entry.partnerId], {
+                        ...entry.kwargs,
+                        next_partner_ids: [],
+                    });
+                } catch (error) {
+                    if (error instanceof ConnectionLostError) {
+                        this.setOffline(true);
+                        if (item) {
+                            item.state = "waiting";
+                        }
+                        return;
+                    }
+                    Object.assign(entry, { failed: true, error: errorMessage(error) });
+                    await this.outbox.putCall(entry);
+                    if (item) {
+                        Object.assign(item, { state: "failed", error: entry.error });
+                    }
+                    this.notification.add(entry.error, {
+                        type: "danger",
+                        title: _t("The call with %s could not be synced", entry.name),
+                    });
+                    continue;
+                }
+                await this.outbox.deleteCall(entry.key);
+                this.state.outbox = this.state.outbox.filter((i) => i.key !== entry.key);
+                this.setOffline(false);
+                this._logged(entry, result);
+                this.notification.add(
+                    _t("Call with %(name)s synced: %(outcome)s.", { name: entry.name, outcome: entry.outcome }),
+                    { type: "success" },
+                );
+            }
+        } finally {
+            this._flushing = false;
+        }
+    }
+
+    /** Send a call the server refused once more (after the rep fixed what it said). */
+    async retryCall(key) {
+        const entry = (await this.outbox.calls()).find((call) => call.key === key);
+        if (entry) {
+            await this.outbox.putCall({ ...entry, failed: false, error: false });
+            Object.assign(this.state.outbox.find((i) => i.key === key) || {}, { state: "waiting", error: false });
+            await this.flushOutbox();
+        }
+    }
+
+    async discardCall(key) {
+        await this.outbox.deleteCall(key);
+        this.state.outbox = this.state.outbox.filter((i) => i.key !== key);
+    }
+
+    /** The rep's answer to a status changed while their call waited: their outcome, or the other. */
+    async resolveConflict(conflict, mine) {
+        const row = await this.orm.call(MODEL, "resolve_status", [conflict.logId], { mine });
+        this._updateContact(row);
+        this.state.conflicts = this.state.conflicts.filter((c) => c.logId !== conflict.logId);
+    }
+
+    /** Keep the form being typed (not the voice note) in the browser, once it changed. */
+    async saveDraft() {
+        const current = this.state.current;
+        if (!current || !this.state.page || this.state.saving) {
+            return;
+        }
+        const form = this.state.form;
+        const draft = {
+            contactId: current.contact.id,
+            name: current.contact.name,
+            listKey: this.state.page.list.key,
+            listName: this.state.page.list.name,
+            page: this.state.page.page,
+            form: { ...form, voiceNote: false },
+        };
+        const text = JSON.stringify(draft);
+        if (text === this._lastDraft) {
+            return;
+        }
+        this._lastDraft = text;
+        if (form.status || form.note.trim()) {
+            await this.outbox.putDraft(draft);
+        } else {
+            await this.outbox.clearDraft();
+        }
+    }
+
+    /** Open again the contact whose call form was kept (after a reload), with that form. */
+    async resumeDraft() {
+        const draft = this._draft;
+        if (!draft) {
+            return;
+        }
+        await this.selectList(draft.listKey);
+        await this.openPage(draft.page);
+        if (this.currentId !== draft.contactId && this.contacts.some((c) => c.id === draft.contactId)) {
+            await this.openContact(draft.contactId);
+        }
+    }
+
+    async discardDraft() {
+        this._draft = null;
+        this.state.draftToResume = null;
+        await this.outbox.clearDraft();
+    }
+
+        /** Re-read the page's contacts: statuses changed elsewhere are marked "updated in Odoo". */
     async refresh() {
         if (!this.state.page) {
             return;
@@ -353,10 +528,35 @@ export class DialerModel {
             return;
         }
         this.autoDialer.cancel();
-        const check = await this.orm.call(MODEL, "check_call", [contact.id], {
-            list_key: this.state.page.list.key,
-            number,
-        });
+        let check;
+        try {
+            check = await this.orm.call(MODEL, "check_call", [contact.id], {
+                list_key: this.state.page.list.key,
+                number,
+            });
+        } catch (error) {
+            if (!(error instanceof ConnectionLostError)) {
+                throw error;
+            }
+            // Offline, the phone still dials, by what the server said of the contact with the
+            // page: for as long as a hold lasts, after which the verdict may be out of date.
+            this.setOffline(true);
+            const fresh = Date.now() - this.state.page.loadedAt < this.state.holdMinutes * 60000;
+            check = fresh
+                ? {
+                      allowed: true,
+                      tel: `tel:${number || contact.call_number}`,
+                      warning: _t("Offline: the call was checked when the page was loaded."),
+                  }
+                : {
+                      allowed: false,
+                      reason: _t("Offline for too long: reconnect, so that the call can be checked first."),
+                  };
+            if (!check.allowed) {
+                this.notification.add(check.reason, { type: "danger", title: _t("Call not allowed") });
+                return;
+            }
+        }
         if (this.currentId !== contact.id || this.state.call.running) {
             return;
         }
@@ -427,15 +627,108 @@ export class DialerModel {
      * Run one server action at a time: while one runs (``busy``) or a call is being saved
      * (``saving``), further clicks and keys do nothing, so a rep pressing twice never acts twice.
      */
-    async _exclusive(callback, flag = "busy") {
+    async _exclusive(callback, flag = "busy", offline = null) {
         if (this.isWorking) {
             return;
         }
         this.state[flag] = true;
         try {
             await callback();
+        } catch (error) {
+            if (!(error instanceof ConnectionLostError)) {
+                throw error;
+            }
+            this.setOffline(true);
+            if (offline) {
+                offline();
+            } else {
+                this.notification.add(_t("This needs a connection: try again once you are back online."), {
+                    type: "warning",
+                    title: _t("Offline"),
+                });
+            }
         } finally {
             this.state[flag] = false;
+        }
+    }
+
+    /** The call as ``log_call`` takes it, with the key that makes the server save it once. */
+    _callEntry(contact, form) {
+        const option = this.selectedOption;
+        const key = newCallKey();
+        return {
+            key,
+            partnerId: contact.id,
+            name: contact.name,
+            outcome: option ? option.label : _t("Note"),
+            queuedAt: Date.now(),
+            kwargs: {
+                status: form.status,
+                duration: this.callSeconds,
+                note: form.note,
+                follow_up: followUpValues(form.followUp, this.user.userId),
+                list_key: this.state.page.list.key,
+                ...nextStepValues(form, option),
+                voice_note: form.voiceNote ? { data: form.voiceNote.data } : false,
+                ...this._logCallExtras(),
+                client_key: key,
+                expected_status: contact.status_value || false,
+            },
+        };
+    }
+
+    /** Keep the call in the outbox and go on with the next contact of the page. */
+    async _queue(entry) {
+        entry.kwargs.called_at = serializeDateTime(DateTime.fromMillis(entry.queuedAt));
+        try {
+            await this.outbox.putCall(entry);
+        } catch (error) {
+            this.state.error = _t("This browser could not keep the call (%s): keep this screen open.", error);
+            return;
+        }
+        this.setOffline(true);
+        this.state.outbox.push(outboxItem(entry));
+        this.state.rows[entry.partnerId] = { state: "queued", outcome: entry.outcome };
+        await this.outbox.clearDraft();
+        this._setCurrent(this._offlineCard(this.pendingIdsAfterCurrent()[0]));
+    }
+
+    /** A saved call's answer: the tally, the contact as it is now, and a status conflict. */
+    _logged(entry, result) {
+        this.state.tally = result.tally;
+        this._updateContact(result.contact);
+        if (this.contacts.some((contact) => contact.id === entry.partnerId)) {
+            this.state.rows[entry.partnerId] = { state: "done", outcome: entry.outcome };
+        }
+        if (result.conflict && !this.state.conflicts.some((c) => c.logId === result.log_id)) {
+            this.state.conflicts.push(conflictItem(result.conflict));
+        }
+    }
+
+    /** The call screen of a contact of the page, from what the page holds (offline). */
+    _offlineCard(contactId) {
+        const contact = this.contacts.find((c) => c.id === contactId);
+        return contact ? { contact, last_calls: [], notes: [], offline: true } : null;
+    }
+
+    setOffline(offline) {
+        this.state.offline = offline;
+    }
+
+    /** While offline: ask the server whether it answers again; then send the outbox. */
+    async checkConnection() {
+        try {
+            const response = await browser.fetch("/web/webclient/version_info", {
+                method: "POST",
+                headers: { "Content-Type": "application/json" },
+                body: JSON.stringify({ jsonrpc: "2.0", method: "call", params: {} }),
+            });
+            this.setOffline(!response.ok);
+        } catch {
+            this.setOffline(true);
+        }
+        if (!this.state.offline) {
+            await this.flushOutbox();
         }
     }
 
@@ -458,6 +751,11 @@ export class DialerModel {
         this.state.error = null;
         if (card) {
             this._updateContact(card.contact);
+        }
+        if (card && this._draft && this._draft.contactId === card.contact.id) {
+            Object.assign(this.state.form, this._draft.form);
+            this._draft = null;
+            this.state.draftToResume = null;
         }
     }
 

@@ -37,6 +37,10 @@ export function initialState(userId) {
         tally: emptyTally(),
         autoDial: false, // power mode: dial the next contact after a saved call
         countdown: null, // seconds left before auto-dial, or null
+        offline: false, // the last server call could not reach the server
+        outbox: [], // calls saved offline, waiting to be sent (see outbox.js)
+        conflicts: [], // calls saved while someone else changed the contact's status
+        draftToResume: null, // {name, listName} of a call form kept from an earlier visit
     };
 }
 

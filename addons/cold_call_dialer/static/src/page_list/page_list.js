@@ -54,6 +54,13 @@ export class PageList extends Component {
         if (rowState.state === "done" && rowState.outcome) {
             return { label: rowState.outcome, className: badges.done.className };
         }
+        if (rowState.state === "queued") {
+            return {
+                label: _t("%s · to sync", rowState.outcome),
+                className: "text-bg-warning",
+                title: _t("Saved on this device: sent when the connection returns"),
+            };
+        }
         return badges[rowState.state] || badges.pending;
     }
 

@@ -73,6 +73,11 @@ patch(DialerModel.prototype, {
         if (!this.state.clickToCall || !current || this.state.call.running) {
             return super.placeCall(...arguments);
         }
+        if (this.state.offline) {
+            // MCUBE needs the server: the rep's own phone dials.
+            this.notification.add(_t("Offline: your phone dials the call, not MCUBE."), { type: "warning" });
+            return super.placeCall(...arguments);
+        }
         if (!mayCall(current.contact)) {
             return;
         }
