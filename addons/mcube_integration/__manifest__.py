@@ -1,6 +1,6 @@
 {
     "name": "MCUBE Call Tracking",
-    "version": "17.0.2.2.0",
+    "version": "17.0.2.3.0",
     "category": "Sales/CRM",
     "summary": "Turn MCUBE call events into CRM leads and call records",
     "author": "Cold Call Suite",
@@ -12,6 +12,7 @@
         "security/ir.model.access.csv",
         "data/queue_job_data.xml",
         "data/ir_cron_data.xml",
+        "data/mail_activity_type_data.xml",
         "views/mcube_call_record_views.xml",
         "views/mcube_event_views.xml",
         "views/crm_lead_views.xml",

@@ -45,6 +45,13 @@ LOST_JOB_DELAY = timedelta(minutes=30)
 # drains first, with the CPU to itself (docs/BENCHMARKS.md measures the drain with downloads beside it).
 RECORDING_DELAY = timedelta(minutes=1)
 
+METRICS_PATH = "/mcube/metrics"
+# The bearer token of the metrics endpoint (Settings); empty: the endpoint is off.
+METRICS_TOKEN_PARAM = "mcube_integration.metrics_token"
+MIN_TOKEN_LENGTH = 24
+# Failed call events are counted over this window for the health card and the failure alert.
+FAILURE_WINDOW = timedelta(hours=24)
+
 ROUTE_PATH = "/mcube/route"
 # A routing answer MCUBE reports a call for is joined to the call when it comes this soon after.
 ROUTE_JOIN_WINDOW = timedelta(minutes=15)

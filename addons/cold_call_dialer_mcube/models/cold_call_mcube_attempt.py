@@ -32,7 +32,8 @@ class ColdCallMcubeAttempt(models.Model):
     The attempt is what joins the rep's call (contact, Dialer log) to the call MCUBE reports
     to the webhook (``mcube.call.record``): MCUBE echoes its ``refid``. Reps read their own
     attempts; only the server writes them (with sudo), from the Dialer's requests and from
-    the webhook's jobs, and every change the rep should see is sent on the bus."""
+    the webhook's jobs, and every change the rep should see is sent on the bus. Each request's
+    result is counted for the metrics (mcube_click_to_call_total)."""
 
     _name = "cold.call.mcube.attempt"
     _description = "MCUBE Click-to-Call"
@@ -233,6 +234,7 @@ class ColdCallMcubeAttempt(models.Model):
                 error.reason,
                 f" (HTTP {error.status})" if error.status else "",
             )
+            self.env["mcube.metric"]._add("mcube_click_to_call_total", self.company_id.id, result=error.reason)
             self.write(
                 {
                     "state": "failed",
@@ -241,6 +243,7 @@ class ColdCallMcubeAttempt(models.Model):
                 }
             )
             return False
+        self.env["mcube.metric"]._add("mcube_click_to_call_total", self.company_id.id, result="requested")
         self.write({"mcube_call_id": call_id, "mcube_answer": click_to_call.redact(answer, secrets) or False})
         return True
 

@@ -1,6 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.mcube_integration.const import FAILURE_WINDOW
 from odoo.addons.mcube_integration.tools.payload import is_web_url
 
 from ..const import DEFAULT_ENDPOINT, DEFAULT_RELEASE_ENDPOINT
@@ -44,3 +45,19 @@ class ResCompany(models.Model):
             for url in (company.mcube_click_to_call_url, company.mcube_release_url):
                 if url and not is_web_url(url.strip()):
                     raise ValidationError(_("The MCUBE click-to-call and hang-up URLs must be http(s) addresses."))
+
+    def _mcube_health(self):
+        """The Dialer's click-to-call requests MCUBE did not place, over the same 24 hours."""
+        health = super()._mcube_health()
+        health["click_to_call_errors"] = (
+            self.env["cold.call.mcube.attempt"]
+            .sudo()
+            .search_count(
+                [
+                    ("company_id", "=", self.id),
+                    ("state", "=", "failed"),
+                    ("create_date", ">=", fields.Datetime.now() - FAILURE_WINDOW),
+                ]
+            )
+        )
+        return health

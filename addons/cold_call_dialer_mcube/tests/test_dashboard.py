@@ -159,3 +159,30 @@ class TestDashboardRouting(DialerFixturesMixin, TransactionCase):
             ],
         )
         self.assertEqual((routing["missed"], routing["unreported"]), (2, 1))
+
+
+class TestDashboardHealth(DialerFixturesMixin, TransactionCase):
+    """The dashboard's MCUBE status: one row per company of the manager that has MCUBE set up."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_dialer_fixtures()
+        cls.env.company.mcube_webhook_token = "health-token-a-123"
+        cls.other = cls.env["res.company"].create({"name": "Elsewhere", "mcube_webhook_token": "health-token-b-456"})
+        cls.plain = cls.env["res.company"].create({"name": "No MCUBE"})
+
+    def health(self, companies):
+        dashboard = (
+            self.env["cold.call.dashboard"].with_user(self.manager).with_context(allowed_company_ids=companies.ids)
+        )
+        return {row["company"]: row for row in dashboard.get_data("today")["mcube_health"]}
+
+    def test_the_managers_companies_with_mcube_only(self):
+        self.manager.company_ids |= self.other | self.plain
+        self.env["mcube.metric"]._count_webhook(202, self.env.company.id, "accepted")
+        rows = self.health(self.env.company | self.plain)
+        self.assertEqual(list(rows), [self.env.company.name], "a company without MCUBE has no status")
+        self.assertTrue(rows[self.env.company.name]["last_event_at"])
+        self.assertEqual(rows[self.env.company.name]["alerts"], [])
+        self.assertEqual(list(self.health(self.env.company | self.other)), [self.env.company.name, "Elsewhere"])

@@ -143,6 +143,19 @@ class TestPlaceCall(BridgeFixturesMixin, TransactionCase):
                 for text in (*logs.output, attempt.mcube_answer or "", attempt.error):
                     self.assertNotIn(API_TOKEN, text)
 
+    def test_requests_are_counted_for_the_metrics_by_result(self):
+        self.env["mcube.metric"].search([]).unlink()
+        self.place_call()
+        self.use_mode("refusal")
+        self.place_call()
+        self.place_call()
+        exposition = self.env["mcube.metric"]._exposition()
+        company = self.env.company.id
+        self.assertIn(f'mcube_click_to_call_total{{company_id="{company}",result="requested"}} 1\n', exposition)
+        self.assertIn(f'mcube_click_to_call_total{{company_id="{company}",result="refused"}} 2\n', exposition)
+        health = self.env.company._mcube_health()
+        self.assertEqual(health["click_to_call_errors"], 2, "the dashboard and Settings show them")
+
     def test_client_error_answer_kept_without_the_tokens(self):
         self.env.company.mcube_send_webhook_url = True
         self.use_mode("client_error")

@@ -76,6 +76,9 @@ CALLS = {
     ("res.config.settings", "action_mcube_generate_token"): lambda env, f: (
         env["res.config.settings"].create({}).action_mcube_generate_token()
     ),
+    ("res.config.settings", "action_mcube_generate_metrics_token"): lambda env, f: (
+        env["res.config.settings"].create({}).action_mcube_generate_metrics_token()
+    ),
     ("crm.lead", "action_view_mcube_calls"): lambda env, f: f["lead"].with_env(env).action_view_mcube_calls(),
     ("crm.lead", "mcube_open_caller"): lambda env, f: env["crm.lead"].mcube_open_caller("+919845099999"),
     ("mcube.event", "action_retry"): lambda env, f: f["event"].with_env(env).action_retry(),

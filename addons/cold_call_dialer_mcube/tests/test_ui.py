@@ -2,7 +2,7 @@ import threading
 import time
 
 from odoo import SUPERUSER_ID, api
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
 from odoo.addons.bus.tests.common import WebsocketCase
 from odoo.addons.cold_call_audio.tests.recording_server import RecordingServer
@@ -166,3 +166,26 @@ class TestClickToCallUi(BridgeFixturesMixin, WebsocketCase):
         mcube.join(10)
         attempt = self.env["cold.call.mcube.attempt"].search([("partner_id", "=", self.tour_alpha.id)])
         self.assertEqual(attempt.state, "failed")
+
+
+@tagged("post_install", "-at_install")
+class TestDashboardHealthUi(BridgeFixturesMixin, HttpCase):
+    """A Dialer manager sees on the dashboard that MCUBE's calls arrive, and why they need attention."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_bridge_fixtures()
+
+    def test_manager_sees_the_mcube_status(self):
+        self.env.company.write({"name": "Health Co", "mcube_alert_failures": 1})
+        self.manager.password = self.manager.login
+        self.env["mcube.metric"]._count_webhook(202, self.env.company.id, "accepted")
+        self.env["mcube.event"].create(
+            {"call_id": "health-1", "phase": "start", "company_id": self.env.company.id, "state": "failed"}
+        )
+        self.start_tour(
+            "/web#action=cold_call_dialer.cold_call_dashboard_action",
+            "cold_call_dialer_mcube_health",
+            login=self.manager.login,
+        )

@@ -1,4 +1,5 @@
 import contextlib
+import hmac
 import ipaddress
 import json
 import logging
@@ -15,6 +16,8 @@ from odoo.addons.cold_call_phone.tools import phone
 from ..const import (
     KEPT_HEADERS,
     MAX_BODY_BYTES,
+    METRICS_PATH,
+    METRICS_TOKEN_PARAM,
     RETRY_AFTER_SECONDS,
     ROUTE_DEADLINE_MS,
     ROUTE_PATH,
@@ -72,7 +75,9 @@ class McubeWebhookController(http.Controller):
             return answer(503, [("Retry-After", RETRY_AFTER_SECONDS)], error=_("The database is unavailable."))
         request.mcube_tries = getattr(request, "mcube_tries", 0) + 1
         try:
-            response = self._receive(request.env(user=SUPERUSER_ID))
+            env = request.env(user=SUPERUSER_ID)
+            response, company_id, outcome = self._receive(env)
+            env["mcube.metric"]._count_webhook(response.status_code, company_id, outcome)
             request.env.cr.commit()
             return response
         except (psycopg2.OperationalError, psycopg2.InterfaceError) as error:
@@ -87,35 +92,44 @@ class McubeWebhookController(http.Controller):
 
     def _receive(self, env):
         """The checks, then the accept: the token says whose MCUBE account (company) sent the
-        request, then its address, then the body (size, type, content)."""
+        request, then its address, then the body (size, type, content). Returns the answer, the
+        company it was for (None when the token is unknown) and the event's outcome, if stored."""
         httprequest = request.httprequest
         given = httprequest.headers.get(TOKEN_HEADER) or httprequest.args.get("token") or ""
         account = env["res.company"]._mcube_account(given)
         if not account:
-            return answer(401, error=_("Missing or invalid token."))
+            return answer(401, error=_("Missing or invalid token.")), None, None
+        response, outcome = self._receive_for(env, account)
+        return response, account.company_id, outcome
+
+    def _receive_for(self, env, account):
+        """The answer to a request with a valid token, and the event's outcome if it was stored."""
+        httprequest = request.httprequest
         if not address_allowed(account.allowed_ips, httprequest.remote_addr):
-            return answer(403, error=_("Requests from this address are not allowed."))
+            return answer(403, error=_("Requests from this address are not allowed.")), None
         body = request.mcube_body
         if body.unreadable:
-            return answer(400, error=_("The body could not be read (broken chunked encoding or connection)."))
+            return answer(400, error=_("The body could not be read (broken chunked encoding or connection).")), None
         if body.too_large:
-            return answer(413, error=_("The body is larger than %s bytes.", MAX_BODY_BYTES))
+            return answer(413, error=_("The body is larger than %s bytes.", MAX_BODY_BYTES)), None
         mimetype = storable_text(httprequest.mimetype)
         kind = body_kind(mimetype)
         if not kind:
-            return answer(415, error=_("Send application/json or application/x-www-form-urlencoded, not %s.", mimetype))
+            return answer(
+                415, error=_("Send application/json or application/x-www-form-urlencoded, not %s.", mimetype)
+            ), None
         try:
             text, data = decode(body.data, kind)
             call = parse(data)
         except PayloadError as error:
-            return answer(400, error=str(error))  # translated here, in the request's language
+            return answer(400, error=str(error)), None  # translated here, in the request's language
         headers = {name: httprequest.headers[name] for name in KEPT_HEADERS if name in httprequest.headers}
         event, outcome = env["mcube.event"]._ingest(
             call, text, mimetype, headers, storable_text(httprequest.remote_addr or ""), account
         )
         if outcome == "accepted":
             env["crm.lead"]._mcube_pop_up(call, account)
-        return answer(202 if outcome == "accepted" else 200, status=outcome, event_id=event.id)
+        return answer(202 if outcome == "accepted" else 200, status=outcome, event_id=event.id), outcome
 
 
 # The keys MCUBE may give the caller's number, the DID and its call id under (its schema is not published).
@@ -225,3 +239,23 @@ class McubeRoutingController(http.Controller):
         except Exception:  # the caller is rung at the fallback number rather than dropped
             _logger.exception("MCUBE routing: the decision failed for %s on %s", caller, did)
         return None
+
+
+class McubeMetricsController(http.Controller):
+    @http.route(METRICS_PATH, type="http", auth="none", methods=["GET"], csrf=False, save_session=False)
+    def mcube_metrics(self, **_params):
+        """The pipeline's metrics in Prometheus' text format, for a scraper holding the token of
+        Settings as a bearer token (never in the URL, which logs keep). Off (404) without one."""
+        if not request.db:
+            return answer(503, [("Retry-After", RETRY_AFTER_SECONDS)], error=_("The database is unavailable."))
+        env = request.env(user=SUPERUSER_ID)
+        expected = env["ir.config_parameter"].get_param(METRICS_TOKEN_PARAM) or ""
+        if not expected:
+            return answer(404, error=_("The metrics are off: set a metrics token in Settings > CRM > MCUBE."))
+        scheme, _sep, given = request.httprequest.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), expected.encode()):
+            _logger.info("MCUBE metrics: refused a scrape from %s (token)", request.httprequest.remote_addr)
+            return answer(401, [("WWW-Authenticate", "Bearer")], error=_("Missing or invalid token."))
+        return request.make_response(
+            env["mcube.metric"]._exposition(), [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")]
+        )

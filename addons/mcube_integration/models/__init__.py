@@ -1,4 +1,5 @@
 from . import mcube_phone_mixin
+from . import mcube_metric
 from . import mcube_event
 from . import mcube_call_record
 from . import mcube_phone_lock

@@ -5,7 +5,7 @@ import pytz
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, groupby
 
 from odoo.addons.cold_call_phone.tools import phone
 
@@ -85,6 +85,19 @@ class McubeCallRecord(models.Model):
     ]
 
     @api.depends("duration")
+    def write(self, vals):
+        """Downloads and transcripts that end are counted for the metrics (/mcube/metrics)."""
+        for fname, metric in (
+            ("audio_state", "mcube_recordings_total"),
+            ("transcript_state", "mcube_transcripts_total"),
+        ):
+            state = vals.get(fname)
+            if state and state != "waiting":
+                changed = [record for record in self if record[fname] != state]
+                for company, records in groupby(changed, lambda record: record.company_id.id):
+                    self.env["mcube.metric"]._add(metric, company, len(records), state=state)
+        return super().write(vals)
+
     def _compute_duration_display(self):
         for record in self:
             minutes, seconds = divmod(record.duration or 0, 60)

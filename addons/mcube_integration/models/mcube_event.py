@@ -8,7 +8,7 @@ from psycopg2.errors import UniqueViolation
 
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, groupby
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
@@ -22,6 +22,7 @@ from ..const import (
     WAITING_JOB_STATES,
 )
 from ..tools.payload import PayloadError, body_kind, decode, given_fields, parse
+from .mcube_metric import label_text
 
 _logger = logging.getLogger(__name__)
 
@@ -110,6 +111,9 @@ class McubeEvent(models.Model):
         """Events are the evidence of what MCUBE sent: only their processing changes."""
         if DELIVERY_FIELDS.intersection(vals):
             raise AccessError(_("An MCUBE event is kept as it was received: its delivery cannot be changed."))
+        failing = self.filtered(lambda event: event.state != "failed") if vals.get("state") == "failed" else ()
+        for company, events in groupby(failing, key=lambda event: event.company_id.id):
+            self.env["mcube.metric"]._add("mcube_events_failed_total", company, len(list(events)))
         return super().write(vals)
 
     @api.model
@@ -307,6 +311,10 @@ class McubeEvent(models.Model):
                     "call_record_id": record.id,
                 }
             )
+        now = fields.Datetime.now()
+        for company, events in groupby(self, key=lambda event: event.company_id.id):
+            latencies = [(now - event.received_at).total_seconds() for event in events]
+            self.env["mcube.metric"]._observe("mcube_event_processing_seconds", company, latencies)
 
     def _is_last_attempt(self):
         """On the job's last try a transient error must end the run, or the event would
@@ -361,6 +369,39 @@ class McubeEvent(models.Model):
                 )
         failed.write({"state": "pending"})
         failed.with_user(SUPERUSER_ID)._enqueue()
+
+    @api.model
+    def _metric_gauges(self, companies):
+        """The backlog per company: events waiting, the age of the oldest, events failed (to retry)."""
+        self.env.cr.execute(
+            "SELECT company_id, state, COUNT(*), MIN(received_at) FROM mcube_event "
+            "WHERE state IN ('pending', 'failed') GROUP BY 1, 2"
+        )
+        now = fields.Datetime.now()
+        found = {
+            (company_id, state): (count, (now - oldest).total_seconds())
+            for company_id, state, count, oldest in self.env.cr.fetchall()
+        }
+        samples = {"pending": [], "age": [], "failed": []}
+        for company in companies:
+            labels = label_text({"company_id": company.id})
+            pending, age = found.get((company.id, "pending"), (0, 0))
+            samples["pending"].append(("mcube_events_pending", labels, pending))
+            samples["age"].append(("mcube_events_oldest_pending_seconds", labels, max(float(age), 0)))
+            samples["failed"].append(("mcube_events_failed", labels, found.get((company.id, "failed"), (0,))[0]))
+        return {
+            "mcube_events_pending": (
+                "gauge",
+                "Call events received and not processed yet (the backlog).",
+                samples["pending"],
+            ),
+            "mcube_events_oldest_pending_seconds": (
+                "gauge",
+                "Age of the oldest call event not processed yet (0 without backlog).",
+                samples["age"],
+            ),
+            "mcube_events_failed": ("gauge", "Call events failed and not retried yet.", samples["failed"]),
+        }
 
     @api.model
     def _cron_fail_lost_events(self):

@@ -1,11 +1,13 @@
 from typing import NamedTuple
 
+from markupsafe import Markup
+
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 from odoo.addons.base.models.res_partner import _tz_get
 
-from ..const import DEFAULT_BATCH_JOBS, DEFAULT_TIMEZONE
+from ..const import DEFAULT_BATCH_JOBS, DEFAULT_TIMEZONE, FAILURE_WINDOW
 from ..tools.networks import parse_allowed_networks
 
 # A change of these changes which company the webhook serves, or how the webhook reads numbers.
@@ -120,6 +122,25 @@ class ResCompany(models.Model):
         "Recordings are never downloaded from other private, loopback or link-local addresses.",
         groups="base.group_system",
     )
+    mcube_alert_user_id = fields.Many2one(
+        "res.users",
+        "MCUBE Administrator",
+        domain=[("share", "=", False)],
+        help="Gets an activity when MCUBE goes silent or call events fail. Empty: the administrator (admin).",
+        groups="base.group_system",
+    )
+    mcube_alert_silence_minutes = fields.Integer(
+        "Alert After Silence (min)",
+        default=60,
+        help="Alert when no call event has arrived for this many minutes of the company's working hours. 0: never.",
+        groups="base.group_system",
+    )
+    mcube_alert_failures = fields.Integer(
+        "Alert After Failures",
+        default=10,
+        help="Alert when this many call events failed in the last 24 hours. 0: never.",
+        groups="base.group_system",
+    )
 
     _sql_constraints = [
         ("mcube_webhook_token_unique", "UNIQUE(mcube_webhook_token)", "Each company needs its own MCUBE token."),
@@ -138,6 +159,18 @@ class ResCompany(models.Model):
     def _check_mcube_recording_retention_days(self):
         if any(company.mcube_recording_retention_days < 0 for company in self):
             raise ValidationError(_("Keep recordings for 0 days (always) or more."))
+
+    @api.constrains("mcube_alert_silence_minutes", "mcube_alert_failures")
+    def _check_mcube_alerts(self):
+        if any(company.mcube_alert_silence_minutes < 0 or company.mcube_alert_failures < 0 for company in self):
+            raise ValidationError(_("Alert thresholds are 0 (never) or more."))
+
+    @api.constrains("mcube_alert_user_id")
+    def _check_mcube_alert_user(self):
+        for company in self:
+            user = company.mcube_alert_user_id
+            if user and (user.share or company not in user.company_ids):
+                raise ValidationError(_("%s cannot take %s's MCUBE alerts.", user.name, company.name))
 
     @api.constrains("mcube_batch_jobs")
     def _check_mcube_batch_jobs(self):
@@ -204,3 +237,104 @@ class ResCompany(models.Model):
             )
             for company in companies
         )
+
+    # ------------------------------------------------------------------
+    # Health and alerts
+    # ------------------------------------------------------------------
+
+    def _mcube_health(self):
+        """What an administrator or manager needs to see that MCUBE's calls arrive: the last event,
+        the backlog, recent failures, and the alerts that hold now."""
+        self.ensure_one()
+        company = self.sudo()
+        Event = self.env["mcube.event"].sudo()
+        since = fields.Datetime.now() - FAILURE_WINDOW
+        pending = [("company_id", "=", company.id), ("state", "=", "pending")]
+        health = {
+            "company_id": company.id,
+            "company": company.name,
+            "configured": bool(company.mcube_webhook_token),
+            "last_event_at": company._mcube_last_event_at(),
+            "backlog": Event.search_count(pending),
+            "oldest_pending_at": Event.search(pending, order="received_at", limit=1).received_at or False,
+            "failures": Event.search_count(
+                [("company_id", "=", company.id), ("state", "=", "failed"), ("write_date", ">=", since)]
+            ),
+        }
+        health["alerts"] = company._mcube_alert_reasons(health)
+        return health
+
+    def _mcube_last_event_at(self):
+        """When MCUBE last reached the webhook with an event, from the counters (any node, one
+        indexed row), else from the events themselves (those received before the counters)."""
+        self.ensure_one()
+        last = self.env["mcube.metric"]._last_update("mcube_events_received_total", self.ids).get(self.id)
+        if not last:
+            last = self.env["mcube.event"].sudo().search([("company_id", "=", self.id)], limit=1).received_at
+        return last or False
+
+    def _mcube_alert_reasons(self, health):
+        """The sentences of the alerts that hold: silence for too long in working hours (only once
+        MCUBE has sent something: a company still setting up is not alerted), too many failures."""
+        self.ensure_one()
+        reasons = []
+        last, minutes = health["last_event_at"], self.mcube_alert_silence_minutes
+        calendar = self.resource_calendar_id
+        if health["configured"] and last and minutes and calendar:
+            silent = calendar.get_work_hours_count(last, fields.Datetime.now()) * 60
+            if silent >= minutes:
+                reasons.append(
+                    _(
+                        "No call event from MCUBE for %(minutes)s minutes of working hours "
+                        "(the last one at %(last)s UTC).",
+                        minutes=int(silent),
+                        last=fields.Datetime.to_string(last),
+                    )
+                )
+        if self.mcube_alert_failures and health["failures"] >= self.mcube_alert_failures:
+            reasons.append(
+                _("Call events failed in the last 24 hours: %s (CRM > MCUBE > Failed events).", health["failures"])
+            )
+        return reasons
+
+    @api.model
+    def _cron_mcube_alerts(self):
+        """Raise, update or clear each MCUBE company's alert: one activity for its MCUBE
+        administrator on the company's contact, gone by itself once the problem is."""
+        for company in self.sudo().search([("mcube_webhook_token", "!=", False)]):
+            company._mcube_sync_alert(company._mcube_health()["alerts"])
+
+    def _mcube_sync_alert(self, reasons):
+        self.ensure_one()
+        activity_type = self.env.ref("mcube_integration.mail_activity_type_mcube_alert")
+        alerts = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "=", self.partner_id.id),
+                ("activity_type_id", "=", activity_type.id),
+            ]
+        )
+        if not reasons:
+            alerts.unlink()
+            return
+        user = self.mcube_alert_user_id or self.env.ref("base.user_admin", raise_if_not_found=False)
+        values = {
+            "summary": reasons[0] if len(reasons) == 1 else _("MCUBE: %s problems", len(reasons)),
+            "note": Markup("<ul>%s</ul>") % Markup().join(Markup("<li>%s</li>") % reason for reason in reasons),
+            "user_id": user.id,
+        }
+        if alerts[:1] and (alerts[:1].summary, alerts[:1].user_id.id) == (values["summary"], user.id):
+            alerts[:1].note = values["note"]
+        elif alerts:
+            alerts[:1].write(values)
+        else:
+            alerts.create(
+                {
+                    **values,
+                    "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+                    "res_id": self.partner_id.id,
+                    "activity_type_id": activity_type.id,
+                    "date_deadline": fields.Date.context_today(self),
+                }
+            )
+        alerts[1:].unlink()

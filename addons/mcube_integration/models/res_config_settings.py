@@ -1,8 +1,9 @@
 import secrets
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
-from ..const import ROUTE_PATH, WEBHOOK_PATH
+from ..const import METRICS_PATH, METRICS_TOKEN_PARAM, MIN_TOKEN_LENGTH, ROUTE_PATH, WEBHOOK_PATH
 
 
 class ResConfigSettings(models.TransientModel):
@@ -31,6 +32,37 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.mcube_recording_trusted_networks", readonly=False
     )
 
+    mcube_alert_user_id = fields.Many2one(related="company_id.mcube_alert_user_id", readonly=False)
+    mcube_alert_silence_minutes = fields.Integer(related="company_id.mcube_alert_silence_minutes", readonly=False)
+    mcube_alert_failures = fields.Integer(related="company_id.mcube_alert_failures", readonly=False)
+    mcube_metrics_token = fields.Char(config_parameter=METRICS_TOKEN_PARAM, groups="base.group_system")
+    mcube_metrics_url = fields.Char(string="MCUBE Metrics URL", compute="_compute_mcube_webhook_url")
+    mcube_last_event_at = fields.Datetime("Last Call Event", compute="_compute_mcube_health")
+    mcube_backlog = fields.Integer("Call Events Waiting", compute="_compute_mcube_health")
+    mcube_failures = fields.Integer("Failed (24 h)", compute="_compute_mcube_health")
+    mcube_alerts = fields.Text("Alerts", compute="_compute_mcube_health")
+
+    @api.depends("company_id")
+    def _compute_mcube_health(self):
+        for settings in self:
+            health = settings.company_id._mcube_health()
+            settings.mcube_last_event_at = health["last_event_at"]
+            settings.mcube_backlog = health["backlog"]
+            settings.mcube_failures = health["failures"]
+            settings.mcube_alerts = "\n".join(health["alerts"]) or False
+
+    @api.constrains("mcube_metrics_token")
+    def _check_mcube_metrics_token(self):
+        for settings in self:
+            token = settings.mcube_metrics_token
+            if token and (len(token) < MIN_TOKEN_LENGTH or token != token.strip()):
+                raise ValidationError(
+                    _(
+                        "The metrics token needs %s characters or more, without spaces: press Generate.",
+                        MIN_TOKEN_LENGTH,
+                    )
+                )
+
     @api.depends("company_id")
     def _compute_mcube_webhook_url(self):
         """The settings form starts with an onchange that sets every field without a
@@ -40,8 +72,14 @@ class ResConfigSettings(models.TransientModel):
         for settings in self:
             settings.mcube_webhook_url = base_url.rstrip("/") + WEBHOOK_PATH
             settings.mcube_route_url = base_url.rstrip("/") + ROUTE_PATH
+            settings.mcube_metrics_url = base_url.rstrip("/") + METRICS_PATH
 
     def action_mcube_generate_token(self):
         """Save the settings with a new random token for the company (its old one stops working)."""
         self.mcube_webhook_token = secrets.token_urlsafe(32)
+        return self.execute()
+
+    def action_mcube_generate_metrics_token(self):
+        """Save the settings with a new random metrics token (the scraper's old one stops working)."""
+        self.mcube_metrics_token = secrets.token_urlsafe(32)
         return self.execute()

@@ -17,3 +17,5 @@ from . import test_trust
 from . import test_recording
 from . import test_routing
 from . import test_route_endpoint
+from . import test_metrics
+from . import test_alerts

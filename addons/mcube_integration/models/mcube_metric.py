@@ -1,0 +1,196 @@
+import bisect
+import os
+from collections import Counter, defaultdict
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+# Each process adds to its own row of a counter (pid modulo SHARDS), so that concurrent webhook
+# requests never wait for each other's lock on a shared row; a scrape sums the rows.
+SHARDS = 16
+# The bounds of the processing latency histogram, in seconds (Prometheus' "le" buckets).
+LATENCY_BUCKETS = (1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600)
+# Counters and histograms kept in mcube_metric: what each one counts (the exposition's HELP).
+STORED = {
+    "mcube_webhook_requests_total": ("counter", "Webhook requests answered, by HTTP status code."),
+    "mcube_events_received_total": (
+        "counter",
+        "Call events received, by outcome: accepted (new), updated (a redelivery with new values), duplicate.",
+    ),
+    "mcube_events_failed_total": ("counter", "Call events whose processing failed for good (Failed events list)."),
+    "mcube_event_processing_seconds": ("histogram", "Time from receiving a call event to its call record."),
+    "mcube_click_to_call_total": ("counter", "Click-to-call requests sent to MCUBE, by result."),
+    "mcube_recordings_total": ("counter", "Call recordings whose download ended, by state."),
+    "mcube_transcripts_total": ("counter", "Call transcripts that ended, by state."),
+}
+
+
+def label_text(labels):
+    """Labels in the exposition format, sorted so that equal labels are one series."""
+    escaped = (
+        (key, str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n"))
+        for key, value in sorted(labels.items())
+    )
+    return ",".join(f'{key}="{value}"' for key, value in escaped)
+
+
+class McubeMetric(models.Model):
+    """The counters of the MCUBE pipeline, in the database so that every web node and job worker
+    adds to the same figures and a scrape reads them whichever node answers it. Gauges (backlog,
+    jobs) are not kept: each scrape reads them from the models that own them."""
+
+    _name = "mcube.metric"
+    _description = "MCUBE metric"
+    _log_access = False
+
+    name = fields.Char(required=True, readonly=True)
+    labels = fields.Char(required=True, readonly=True, default="")
+    company_id = fields.Many2one("res.company", readonly=True, ondelete="cascade")
+    shard = fields.Integer(required=True, readonly=True)
+    value = fields.Float(required=True, readonly=True, default=0)
+    updated_at = fields.Datetime(readonly=True, help="When the counter last grew.")
+
+    def init(self):
+        self.env.cr.execute(
+            """CREATE UNIQUE INDEX IF NOT EXISTS mcube_metric_series
+               ON mcube_metric (name, labels, (COALESCE(company_id, 0)), shard)"""
+        )
+
+    @api.model
+    def _add(self, name, company_id=None, amount=1, **labels):
+        """Add ``amount`` to a counter of STORED, in the caller's transaction."""
+        self._add_many(Counter({(name, label_text(labels), company_id or None): amount}))
+
+    @api.model
+    def _count_webhook(self, code, company_id, outcome):
+        """One answer of the webhook, and the event's outcome when it stored one."""
+        increments = Counter({("mcube_webhook_requests_total", label_text({"code": code}), company_id): 1})
+        if outcome:
+            increments[("mcube_events_received_total", label_text({"outcome": outcome}), company_id)] += 1
+        self._add_many(increments)
+
+    @api.model
+    def _observe(self, name, company_id, seconds):
+        """Count the durations ``seconds`` into the histogram ``name`` of the company."""
+        increments = Counter()
+        for value in seconds:
+            index = bisect.bisect_left(LATENCY_BUCKETS, value)
+            bound = LATENCY_BUCKETS[index] if index < len(LATENCY_BUCKETS) else "+Inf"
+            increments[(f"{name}_bucket", label_text({"le": bound}), company_id)] += 1
+            increments[(f"{name}_sum", "", company_id)] += value
+            increments[(f"{name}_count", "", company_id)] += 1
+        self._add_many(increments)
+
+    @api.model
+    def _add_many(self, increments):
+        """One statement for all of them, rows in a fixed order (no deadlock between two writers)."""
+        if not increments:
+            return
+        shard = os.getpid() % SHARDS
+        rows = [(name, labels, company_id, shard, amount) for (name, labels, company_id), amount in increments.items()]
+        rows.sort(key=lambda row: (row[0], row[1], row[2] or 0))
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO mcube_metric (name, labels, company_id, shard, value, updated_at)
+                   SELECT name, labels, company_id, shard, value, %s
+                     FROM (VALUES %s) AS given (name, labels, company_id, shard, value)
+                   ON CONFLICT (name, labels, (COALESCE(company_id, 0)), shard)
+                   DO UPDATE SET value = mcube_metric.value + EXCLUDED.value, updated_at = EXCLUDED.updated_at""",
+                fields.Datetime.now(),
+                SQL(", ").join(
+                    SQL("(%s, %s, %s::int, %s, %s::float)", name, labels, company_id, shard_, amount)
+                    for name, labels, company_id, shard_, amount in rows
+                ),
+            )
+        )
+
+    @api.model
+    def _last_update(self, name, company_ids):
+        """When the counter ``name`` last grew, per company id."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT company_id, MAX(updated_at) FROM mcube_metric WHERE name = %s AND company_id IN %s GROUP BY 1",
+                name,
+                tuple(company_ids) or (0,),
+            )
+        )
+        return dict(self.env.cr.fetchall())
+
+    @api.model
+    def _stored_samples(self):
+        """{family: [(sample name, labels text, value)]} of the stored counters and histograms,
+        histogram buckets made cumulative as the format wants."""
+        self.env.cr.execute(
+            "SELECT name, labels, company_id, SUM(value) FROM mcube_metric GROUP BY 1, 2, 3 ORDER BY 3, 1, 2"
+        )
+        families = defaultdict(list)
+        buckets = defaultdict(dict)
+        for name, labels, company_id, value in self.env.cr.fetchall():
+            company = {"company_id": company_id} if company_id else {}
+            if name.endswith("_bucket"):
+                bound = labels.split('"')[1]
+                buckets[(name, company_id)][float(bound)] = value
+                continue
+            family = next((family for family in STORED if name.startswith(family)), name)
+            families[family].append((name, ",".join(filter(None, [label_text(company), labels])), value))
+        for (name, company_id), counts in buckets.items():
+            family, total = name.removesuffix("_bucket"), 0
+            company = {"company_id": company_id} if company_id else {}
+            for bound in (*LATENCY_BUCKETS, float("inf")):
+                total += counts.get(float(bound), 0)
+                le = "+Inf" if bound == float("inf") else bound
+                families[family].append((name, label_text({**company, "le": le}), total))
+        return families
+
+    @api.model
+    def _gauges(self):
+        """{family: (type, help, [(sample name, labels text, value)])} read live from their owners;
+        modules add theirs."""
+        companies = self.env["res.company"].sudo().search([])
+        gauges = {
+            "mcube_company_info": (
+                "gauge",
+                "The companies, by id, with their name.",
+                [("mcube_company_info", label_text({"company_id": c.id, "company": c.name}), 1) for c in companies],
+            ),
+        }
+        gauges.update(self.env["mcube.event"].sudo()._metric_gauges(companies))
+        gauges.update(self._job_gauges())
+        return gauges
+
+    @api.model
+    def _job_gauges(self):
+        """queue_job's jobs not done nor cancelled, by channel, state and company."""
+        self.env.cr.execute(
+            """SELECT channel, state, company_id, COUNT(*) FROM queue_job
+                WHERE state IN ('wait_dependencies', 'pending', 'enqueued', 'started', 'failed')
+                GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"""
+        )
+        samples = [
+            (
+                "mcube_jobs",
+                label_text({"channel": channel or "", "state": state, "company_id": company_id or ""}),
+                count,
+            )
+            for channel, state, company_id, count in self.env.cr.fetchall()
+        ]
+        return {"mcube_jobs": ("gauge", "queue_job jobs waiting, running or failed, by channel and state.", samples)}
+
+    @api.model
+    def _exposition(self):
+        """Every metric in Prometheus' text format (version 0.0.4)."""
+        lines = []
+
+        def family(name, kind, help_text, samples):
+            lines.append(f"# HELP {name} {help_text.replace(chr(92), chr(92) * 2)}")
+            lines.append(f"# TYPE {name} {kind}")
+            for sample, labels, value in samples:
+                number = int(value) if float(value).is_integer() else float(value)
+                lines.append(f"{sample}{{{labels}}} {number}" if labels else f"{sample} {number}")
+
+        stored = self._stored_samples()
+        for name, (kind, help_text) in STORED.items():
+            family(name, kind, help_text, stored.get(name, []))
+        for name, (kind, help_text, samples) in self._gauges().items():
+            family(name, kind, help_text, samples)
+        return "\n".join(lines) + "\n"
