@@ -214,17 +214,52 @@ class OdooServer:
 
     def session(self, login="admin", password="admin"):
         """A requests session logged in through the web client's JSON-RPC route."""
-        http = requests.Session()
-        answer = http.post(
-            f"{self.url}/web/session/authenticate",
-            json={
-                "jsonrpc": "2.0",
-                "params": {"db": self.db, "login": login, "password": password},
-            },
-            timeout=30,
-        ).json()
-        assert "error" not in answer, answer
-        return JsonRpc(http, self.url)
+        return log_in(self.url, self.db, login, password)
+
+    @classmethod
+    def web_node(cls, db, log_path, workers=2):
+        """A web node as docker-compose.yml's ``odoo`` service runs it, behind a proxy on this machine: workers
+        and their gevent process with --proxy-mode, on localhost only (so nothing but the proxy reaches it), no
+        cron and no job runner. --load replaces odoo.conf's server_wide_modules and leaves queue_job out, but
+        mcube_integration imports queue_job's code, which hooks the runner in all the same: root:0 keeps it off."""
+        return cls(
+            db,
+            log_path,
+            extra_args=[
+                f"--workers={workers}",
+                "--max-cron-threads=0",
+                "--proxy-mode",
+                "--http-interface=127.0.0.1",
+                "--load=base,web,mcube_integration",
+            ],
+            env={"ODOO_QUEUE_JOB_CHANNELS": "root:0"},
+        )
+
+    @classmethod
+    def job_runner(cls, db, log_path, workers=2):
+        """The job runner node of docker-compose.yml's ``jobrunner`` service: queue_job server-wide, its runner
+        sending every job to this server's own workers, and the crons."""
+        server = cls(db, log_path, extra_args=[f"--workers={workers}", "--load=base,web,queue_job,mcube_integration"])
+        server.env.update(
+            ODOO_QUEUE_JOB_SCHEME="http", ODOO_QUEUE_JOB_HOST="127.0.0.1", ODOO_QUEUE_JOB_PORT=str(server.port)
+        )
+        return server
+
+
+def log_in(url, db, login="admin", password="admin"):
+    """A requests session logged in at ``url`` (a server, or a proxy in front of servers) through the web
+    client's JSON-RPC route."""
+    http = requests.Session()
+    answer = http.post(
+        f"{url}/web/session/authenticate",
+        json={
+            "jsonrpc": "2.0",
+            "params": {"db": db, "login": login, "password": password},
+        },
+        timeout=30,
+    ).json()
+    assert "error" not in answer, answer
+    return JsonRpc(http, url)
 
 
 class JsonRpc:
