@@ -35,7 +35,9 @@ class ResConfigSettings(models.TransientModel):
     mcube_alert_user_id = fields.Many2one(related="company_id.mcube_alert_user_id", readonly=False)
     mcube_alert_silence_minutes = fields.Integer(related="company_id.mcube_alert_silence_minutes", readonly=False)
     mcube_alert_failures = fields.Integer(related="company_id.mcube_alert_failures", readonly=False)
-    mcube_metrics_token = fields.Char(config_parameter=METRICS_TOKEN_PARAM, groups="base.group_system")
+    mcube_metrics_token = fields.Char(
+        "MCUBE Metrics Token", config_parameter=METRICS_TOKEN_PARAM, groups="base.group_system"
+    )
     mcube_metrics_url = fields.Char(string="MCUBE Metrics URL", compute="_compute_mcube_webhook_url")
     mcube_last_event_at = fields.Datetime("Last Call Event", compute="_compute_mcube_health")
     mcube_backlog = fields.Integer("Call Events Waiting", compute="_compute_mcube_health")
