@@ -181,6 +181,7 @@ class TestDashboardHealthUi(BridgeFixturesMixin, HttpCase):
         self.env.company.write({"name": "Health Co", "mcube_alert_failures": 1})
         self.manager.password = self.manager.login
         self.env["mcube.metric"]._count_webhook(202, self.env.company.id, "accepted")
+        self.env["mcube.event"].search([]).unlink()
         self.env["mcube.event"].create(
             {"call_id": "health-1", "phase": "start", "company_id": self.env.company.id, "state": "failed"}
         )

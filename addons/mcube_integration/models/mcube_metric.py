@@ -1,13 +1,11 @@
 import bisect
-import os
 from collections import Counter, defaultdict
 
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-# Each process adds to its own row of a counter (pid modulo SHARDS), so that concurrent webhook
-# requests never wait for each other's lock on a shared row; a scrape sums the rows.
-SHARDS = 16
+# Taken by the one transaction that folds the counters' rows (pg_try_advisory_xact_lock).
+COMPACT_LOCK = 0x6D637562  # "mcub"
 # The bounds of the processing latency histogram, in seconds (Prometheus' "le" buckets).
 LATENCY_BUCKETS = (1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600)
 # Counters and histograms kept in mcube_metric: what each one counts (the exposition's HELP).
@@ -36,8 +34,11 @@ def label_text(labels):
 
 class McubeMetric(models.Model):
     """The counters of the MCUBE pipeline, in the database so that every web node and job worker
-    adds to the same figures and a scrape reads them whichever node answers it. Gauges (backlog,
-    jobs) are not kept: each scrape reads them from the models that own them."""
+    adds to the same figures and a scrape reads them whichever node answers it. Each increment is
+    a row of its own, inserted in the transaction that counts it: a webhook request or a job never
+    waits for another's lock, nor fails to serialize, over a counter. Scrapes and the alert cron
+    fold the rows of each series into one (``_compact``). Gauges (backlog, jobs) are not kept:
+    each scrape reads them from the models that own them."""
 
     _name = "mcube.metric"
     _description = "MCUBE metric"
@@ -46,15 +47,8 @@ class McubeMetric(models.Model):
     name = fields.Char(required=True, readonly=True)
     labels = fields.Char(required=True, readonly=True, default="")
     company_id = fields.Many2one("res.company", readonly=True, ondelete="cascade")
-    shard = fields.Integer(required=True, readonly=True)
     value = fields.Float(required=True, readonly=True, default=0)
     updated_at = fields.Datetime(readonly=True, help="When the counter last grew.")
-
-    def init(self):
-        self.env.cr.execute(
-            """CREATE UNIQUE INDEX IF NOT EXISTS mcube_metric_series
-               ON mcube_metric (name, labels, (COALESCE(company_id, 0)), shard)"""
-        )
 
     @api.model
     def _add(self, name, company_id=None, amount=1, **labels):
@@ -83,25 +77,31 @@ class McubeMetric(models.Model):
 
     @api.model
     def _add_many(self, increments):
-        """One statement for all of them, rows in a fixed order (no deadlock between two writers)."""
+        """Insert the increments {(name, labels, company_id): amount}, in one statement."""
         if not increments:
             return
-        shard = os.getpid() % SHARDS
-        rows = [(name, labels, company_id, shard, amount) for (name, labels, company_id), amount in increments.items()]
-        rows.sort(key=lambda row: (row[0], row[1], row[2] or 0))
+        now = fields.Datetime.now()
         self.env.cr.execute(
             SQL(
-                """INSERT INTO mcube_metric (name, labels, company_id, shard, value, updated_at)
-                   SELECT name, labels, company_id, shard, value, %s
-                     FROM (VALUES %s) AS given (name, labels, company_id, shard, value)
-                   ON CONFLICT (name, labels, (COALESCE(company_id, 0)), shard)
-                   DO UPDATE SET value = mcube_metric.value + EXCLUDED.value, updated_at = EXCLUDED.updated_at""",
-                fields.Datetime.now(),
+                "INSERT INTO mcube_metric (name, labels, company_id, value, updated_at) VALUES %s",
                 SQL(", ").join(
-                    SQL("(%s, %s, %s::int, %s, %s::float)", name, labels, company_id, shard_, amount)
-                    for name, labels, company_id, shard_, amount in rows
+                    SQL("(%s, %s, %s, %s, %s)", name, labels, company_id or None, amount, now)
+                    for (name, labels, company_id), amount in increments.items()
                 ),
             )
+        )
+
+    @api.model
+    def _compact(self):
+        """Fold the rows of each series into one, unless another transaction is doing it. Rows
+        inserted meanwhile are not in this transaction's snapshot: the DELETE leaves them alone."""
+        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s)", COMPACT_LOCK))
+        if not self.env.cr.fetchone()[0]:
+            return
+        self.env.cr.execute(
+            """WITH gone AS (DELETE FROM mcube_metric RETURNING name, labels, company_id, value, updated_at)
+               INSERT INTO mcube_metric (name, labels, company_id, value, updated_at)
+               SELECT name, labels, company_id, SUM(value), MAX(updated_at) FROM gone GROUP BY 1, 2, 3"""
         )
 
     @api.model
@@ -179,6 +179,7 @@ class McubeMetric(models.Model):
     @api.model
     def _exposition(self):
         """Every metric in Prometheus' text format (version 0.0.4)."""
+        self._compact()
         lines = []
 
         def family(name, kind, help_text, samples):

@@ -301,6 +301,7 @@ class ResCompany(models.Model):
     def _cron_mcube_alerts(self):
         """Raise, update or clear each MCUBE company's alert: one activity for its MCUBE
         administrator on the company's contact, gone by itself once the problem is."""
+        self.env["mcube.metric"]._compact()  # bounded, whether anything scrapes or not
         for company in self.sudo().search([("mcube_webhook_token", "!=", False)]):
             company._mcube_sync_alert(company._mcube_health()["alerts"])
 

@@ -140,3 +140,16 @@ class TestMetrics(McubeCase, HttpCase):
         self.assertEqual(self.value(samples, "mcube_events_failed_total", self.company), 1, "once per failure")
         self.assertEqual(self.value(samples, "mcube_recordings_total", self.company, state="stored"), 1)
         self.assertEqual(self.value(samples, "mcube_transcripts_total", self.company, state="failed"), 1)
+
+    def test_each_count_is_a_row_of_its_own_until_folded(self):
+        """Writers only insert (none waits for another's lock); a scrape folds each series into one row."""
+        Metric = self.env["mcube.metric"]
+        for _n in range(3):
+            Metric._add("mcube_click_to_call_total", self.company.id, result="requested")
+        series = [("name", "=", "mcube_click_to_call_total"), ("company_id", "=", self.company.id)]
+        self.assertEqual(Metric.search_count(series), 3)
+        samples = self.scrape()
+        self.assertEqual(self.value(samples, "mcube_click_to_call_total", self.company, result="requested"), 3)
+        self.assertEqual(Metric.search_read(series, ["value"]), [{"id": Metric.search(series).id, "value": 3}])
+        Metric._add("mcube_click_to_call_total", self.company.id, result="requested")
+        self.assertEqual(self.value(self.scrape(), "mcube_click_to_call_total", self.company, result="requested"), 4)
