@@ -169,6 +169,7 @@ class TestDashboardHealth(DialerFixturesMixin, TransactionCase):
         super().setUpClass()
         cls.setup_dialer_fixtures()
         cls.env.company.mcube_webhook_token = "health-token-a-123"
+        cls.env["mcube.event"].search([]).unlink()
         cls.other = cls.env["res.company"].create({"name": "Elsewhere", "mcube_webhook_token": "health-token-b-456"})
         cls.plain = cls.env["res.company"].create({"name": "No MCUBE"})
 
