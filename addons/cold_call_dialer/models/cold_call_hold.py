@@ -1,5 +1,7 @@
 import datetime
 
+import psycopg2
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -63,30 +65,40 @@ class ColdCallHold(models.Model):
         now = fields.Datetime.now()
         expires_at = now + datetime.timedelta(minutes=self._hold_minutes())
         self.flush_model()
-        self.env.cr.execute(
-            SQL(
-                """
-                INSERT INTO cold_call_hold
-                       (partner_id, user_id, expires_at, logged, company_id,
-                        create_uid, create_date, write_uid, write_date)
-                VALUES (%(partner)s, %(user)s, %(expires)s, %(logged)s, %(company)s,
-                        %(user)s, %(now)s, %(user)s, %(now)s)
-                ON CONFLICT (partner_id) DO UPDATE
-                   SET user_id = EXCLUDED.user_id, expires_at = EXCLUDED.expires_at, logged = EXCLUDED.logged,
-                       company_id = EXCLUDED.company_id,
-                       write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
-                 WHERE cold_call_hold.user_id = EXCLUDED.user_id OR cold_call_hold.expires_at <= %(now)s
-                RETURNING id
-                """,
-                partner=partner_id,
-                user=self.env.uid,
-                expires=expires_at,
-                logged=logged,
-                company=self.env.company.id,
-                now=now,
-            )
-        )
-        row = self.env.cr.fetchone()
+        try:
+            # Another rep's hold taken or changed since this request began fails to serialize:
+            # that contact is theirs, and the request goes on (the next contact) rather than
+            # being replayed from the start.
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        """
+                        INSERT INTO cold_call_hold
+                               (partner_id, user_id, expires_at, logged, company_id,
+                                create_uid, create_date, write_uid, write_date)
+                        VALUES (%(partner)s, %(user)s, %(expires)s, %(logged)s, %(company)s,
+                                %(user)s, %(now)s, %(user)s, %(now)s)
+                        ON CONFLICT (partner_id) DO UPDATE
+                           SET user_id = EXCLUDED.user_id, expires_at = EXCLUDED.expires_at, logged = EXCLUDED.logged,
+                               company_id = EXCLUDED.company_id,
+                               write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
+                         WHERE cold_call_hold.user_id = EXCLUDED.user_id OR cold_call_hold.expires_at <= %(now)s
+                        RETURNING id
+                        """,
+                        partner=partner_id,
+                        user=self.env.uid,
+                        expires=expires_at,
+                        logged=logged,
+                        company=self.env.company.id,
+                        now=now,
+                    ),
+                    log_exceptions=False,
+                )
+                row = self.env.cr.fetchone()
+        except psycopg2.errors.SerializationFailure:
+            if logged:
+                raise
+            row = None
         if row and not logged:
             self.env.cr.execute(
                 SQL(

@@ -296,6 +296,24 @@ class ColdCallList(models.AbstractModel):
         ]
 
     @api.model
+    def _segments(self):
+        """The groups of a page's order, as SQL conditions, first to last: free to call in their
+        calling hours, free outside them, waiting in their calling hours, waiting outside."""
+        waiting = self._waiting_sql()
+        in_hours = SQL(
+            "COALESCE(%s, %s) = ANY(%s::varchar[])",
+            SQL.identifier("res_partner", "cold_call_tz"),
+            self._company_tz(),
+            zones_in_hours(fields.Datetime.now(), *self._calling_hours()),
+        )
+        return [
+            SQL("NOT %s AND %s", waiting, in_hours),
+            SQL("NOT %s AND NOT %s", waiting, in_hours),
+            SQL("%s AND %s", waiting, in_hours),
+            SQL("%s AND NOT %s", waiting, in_hours),
+        ]
+
+    @api.model
     def _contacts(
         self, domain, limit, offset=0, after_id=False, before_id=False, from_end=False, latest_call_first=False
     ):
@@ -305,15 +323,59 @@ class ColdCallList(models.AbstractModel):
         Besides ``offset``, they can be asked next to the page on screen: the contacts right
         ``after_id`` or ``before_id`` (keyset), or the last ``limit`` ones (``from_end``). These
         cost the same anywhere in a long list, where an offset sorts every contact before it.
+
+        Each group is read on its own, by name from the index on (name, id) (res.partner), until
+        the page is full: a page of a list of a million contacts reads the page, not the list.
         """
+        if latest_call_first:
+            return self._contacts_sorted(domain, limit, offset, after_id, before_id, from_end)
         Partner = self.env["res.partner"]
-        key = self._order_key(latest_call_first)
+        Partner.flush_model(["name", "cold_call_tz", "cold_call_next_at"])
+        segments = self._segments()
+        name_key = [SQL("COALESCE(%s, '')", SQL.identifier("res_partner", "name")), SQL.identifier("res_partner", "id")]
+        descending = bool(before_id or from_end)
+        anchor, start = after_id or before_id, None
+        if anchor:
+            # Read from the anchor only when the user may read it: a hidden contact's name must
+            # not order anything the user sees.
+            readable = Partner._search([("id", "=", anchor)]).subselect()
+            segment_of = SQL(
+                "CASE %s END", SQL(" ").join(SQL("WHEN %s THEN %s", cond, n) for n, cond in enumerate(segments))
+            )
+            self.env.cr.execute(
+                SQL("SELECT %s, %s, %s FROM res_partner WHERE id IN %s", segment_of, *name_key, readable)
+            )
+            start = self.env.cr.fetchone()
+            if not start:
+                return Partner
+        order = list(enumerate(segments))[::-1] if descending else list(enumerate(segments))
+        skip = 0 if anchor or from_end else offset
+        needed, ids = skip + limit, []
+        for index, condition in order:
+            if start and (index < start[0] if after_id else index > start[0]):
+                continue
+            query = Partner._search(domain)
+            query.add_where(condition)
+            if start and index == start[0]:
+                operator = SQL(">" if after_id else "<")
+                query.add_where(SQL("(%s, %s) %s (%s, %s)", *name_key, operator, start[1], start[2]))
+            query.order = SQL(", ").join(SQL("%s DESC", part) if descending else part for part in name_key)
+            query.limit = needed - len(ids)
+            ids += query.get_result_ids()
+            if len(ids) >= needed:
+                break
+        ids = ids[skip:needed]
+        return Partner.browse(ids[::-1] if descending else ids)
+
+    @api.model
+    def _contacts_sorted(self, domain, limit, offset, after_id, before_id, from_end):
+        """_contacts of a list ordered by the latest call first (Hot leads): one sorted query."""
+        Partner = self.env["res.partner"]
+        key = self._order_key(latest_call_first=True)
         Partner.flush_model(["name", "cold_call_tz", "cold_call_next_at", "cold_call_last_date"])
         query = Partner._search(domain)
         anchor = after_id or before_id
         if anchor:
-            # Read from the anchor only when the user may read it: a hidden contact's name must
-            # not order anything the user sees.
             operator = SQL(">" if after_id else "<")
             terms = SQL(", ").join(key)
             readable = Partner._search([("id", "=", anchor)]).subselect()

@@ -4,7 +4,7 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
-from odoo.tools.sql import column_exists, create_column
+from odoo.tools.sql import column_exists, create_column, create_index
 
 from odoo.addons.cold_call_phone.tools import phone
 
@@ -78,6 +78,12 @@ class ResPartner(models.Model):
                 "UPDATE res_partner SET cold_call_tz = tz WHERE cold_call_tz IS NULL AND tz IS NOT NULL"
             )
         return super()._auto_init()
+
+    def init(self):
+        """The Dialer reads a page of a list by name (cold.call.list._contacts): this index gives
+        that order, so a page reads its fifty contacts rather than sorting the whole list."""
+        super().init()
+        create_index(self.env.cr, "res_partner_cold_call_name_idx", self._table, ["(COALESCE(name, ''))", "id"])
 
     @api.depends("tz", "country_id")
     def _compute_cold_call_tz(self):
