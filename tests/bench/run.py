@@ -1,6 +1,7 @@
 """The benchmarks of DESIGN.md section 5 (the performance budget), on a real server with workers and the job runner.
 
-Run through scripts/bench. Prints a table and writes docs/BENCHMARKS.md.
+Run through scripts/bench. Prints a table and writes docs/BENCHMARKS.md (--output): today's sizes, then the
+same at ten times the data with 50 reps on one list (tests/bench/scale.py; --skip-10x, --only 10x).
 """
 
 import argparse
@@ -22,6 +23,7 @@ ROOT = HERE.parent.parent
 sys.path.insert(0, str(HERE.parent))
 
 import requests  # noqa: E402
+import scale  # noqa: E402
 from generate import LEAD_NUMBER_BASE, MANAGER_LOGIN, TEAM_NAME  # noqa: E402
 from loadgen import build_request, run_closed, run_load  # noqa: E402
 from mcube import configure, configure_token, event  # noqa: E402
@@ -493,6 +495,30 @@ def capacity_text(capacity):
 
 
 def report(results, args):
+    lines = today_lines(results, args) if "dialer" in results else header_lines(args)
+    metrics = [*results.get("metrics", []), *([results["scale"]["metrics"]] if "scale" in results else [])]
+    if metrics:
+        lines += scale.metrics_lines(metrics)
+    if "scale" in results:
+        lines += scale.report_lines(results["scale"], results, args, DIALER_ACTIONS, DIALER_BUDGETS)
+    text = "\n".join(lines)
+    output = Path(args.output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text)
+    print("\n" + text)
+
+
+def header_lines(args):
+    return [
+        "# Benchmarks",
+        "",
+        f"Measured {datetime.date.today().isoformat()} at commit {commit()} on {machine()}, alone on the machine.",
+        f"Command: `./scripts/bench {' '.join(sys.argv[1:])}`".rstrip(),
+        "",
+    ]
+
+
+def today_lines(results, args):
     dialer, dashboard, webhook, processing, lookups = (
         results[k] for k in ("dialer", "dashboard", "webhook", "processing", "lookup")
     )
@@ -627,10 +653,7 @@ def report(results, args):
         f"Ratio 1M / 10k (mean): {ratio} (budget: as fast, i.e. ~1).",
         "",
     ]
-    text = "\n".join(lines)
-    (ROOT / "docs").mkdir(exist_ok=True)
-    (ROOT / "docs" / "BENCHMARKS.md").write_text(text)
-    print("\n" + text)
+    return lines
 
 
 def main():
@@ -645,12 +668,37 @@ def main():
     parser.add_argument("--iterations", type=int, default=200, help="calls per Dialer action")
     parser.add_argument("--duration", type=int, default=60, help="seconds at each webhook rate")
     parser.add_argument("--backlog", type=int, default=10_000)
+    parser.add_argument("--scrapes", type=int, default=200, help="metrics scrapes, at each size")
+    parser.add_argument("--output", default=str(ROOT / "docs" / "BENCHMARKS.md"), help="the report (Markdown)")
+    parser.add_argument(
+        "--only", choices=("today", "10x"), help="run only today's benchmarks, or only those at 10x (and report them)"
+    )
+    parser.add_argument("--skip-10x", action="store_true", help="the same as --only today")
+    ten_x = parser.add_argument_group("at 10x", "in their own database (--big-db), generated once and reused")
+    ten_x.add_argument("--big-db", help="default: the --db name with _10x")
+    ten_x.add_argument("--big-contacts", type=int, default=1_000_000)
+    ten_x.add_argument("--big-call-logs", type=int, default=1_000_000)
+    ten_x.add_argument("--big-register", type=int, help="register preferences; default: 10 x --register")
+    ten_x.add_argument("--big-backlog", type=int, default=100_000, help="events of the backlog drained")
+    ten_x.add_argument("--reps", type=int, default=50, help="reps working one shared list at once")
+    ten_x.add_argument("--reps-minutes", type=float, default=5)
     args = parser.parse_args()
+    args.big_db = args.big_db or f"{args.db}_10x"
+    args.big_register = args.big_register or 10 * args.register
     log_dir = Path(os.environ.get("LOG_DIR", ROOT / "test-logs"))
     log_dir.mkdir(exist_ok=True)
-
-    ensure_database(args.db, args.contacts, args.leads, args.seed, args.call_logs, args.register)
     results = {}
+    if args.only != "10x":
+        bench_today(args, log_dir, results)
+    if args.only != "today" and not args.skip_10x:
+        results["scale"] = bench_10x(args, log_dir)
+    report(results, args)
+
+
+def bench_today(args, log_dir, results):
+    ensure_database(args.db, args.contacts, args.leads, args.seed, args.call_logs, args.register)
+    print("Metrics scrape", flush=True)
+    results["metrics"] = [bench_metrics(args.db, log_dir, args.scrapes, args.backlog, size=scale.size(args.contacts))]
     server = OdooServer(args.db, log_dir / "bench-server.log", env=NO_RUNNER).start()
     try:
         print("Dialer", flush=True)
@@ -687,7 +735,67 @@ def main():
         subprocess.run(["createdb", "-T", args.db, big_db], check=True)
     ensure_database(big_db, args.contacts, args.big_leads, args.seed, args.call_logs, args.register)
     results["lookup"] = [bench_lookup(args.db, args.leads), bench_lookup(big_db, args.big_leads)]
-    report(results, args)
+
+
+def pending_events(db):
+    return int(psql(db, "SELECT count(*) FROM mcube_event WHERE state = 'pending'"))
+
+
+def bench_metrics(db, log_dir, scrapes, backlog, size):
+    """The metrics scrape of ``db`` on a server of its own (no job runner), with a ``backlog`` of
+    events made for it, pending, and dropped after."""
+    made = scale.make_backlog(db, backlog)
+    token = scale.set_metrics_token(db)
+    server = OdooServer(db, log_dir / "bench-metrics.log", env=NO_RUNNER).start()
+    try:
+        return {**scale.bench_metrics(server, token, scrapes, f"{size} contacts"), "pending_events": pending_events(db)}
+    finally:
+        server.stop()
+        scale.drop_backlog(db, made["prefix"])
+
+
+def bench_10x(args, log_dir):
+    """Ten times the data (tests/bench/scale.py) in its own database: the Dialer and its dashboard
+    as above, the reps on one shared list, then the big backlog: scraped while it waits, drained."""
+    db = args.big_db
+    print(f"10x: data in {db}", flush=True)
+    data = scale.ensure_database(
+        db,
+        MODULES,
+        args.big_contacts,
+        args.big_call_logs,
+        10 * args.leads,
+        args.big_register,
+        max(50, args.reps),
+        args.seed,
+    )
+    results = {"data": data, "list_name": BIG_FILTER}
+    token = scale.set_metrics_token(db)  # before the servers start: their workers cache parameters
+    server = OdooServer(db, log_dir / "bench-10x-server.log", env=NO_RUNNER).start()
+    try:
+        scale.check_metrics(server, token)
+        print("10x: Dialer", flush=True)
+        results["dialer"] = bench_dialer(server, args.iterations)
+        print("10x: Dashboard", flush=True)
+        results["dashboard"] = bench_dashboard(server, args.iterations)
+        print(f"10x: {args.reps} reps on one list for {args.reps_minutes:g} minutes", flush=True)
+        results["reps"] = scale.bench_reps(server, db, args.reps, args.reps_minutes * 60, BIG_FILTER, args.seed)
+    finally:
+        server.stop()
+    # made right before the drain, as the Processing section's backlog is, with the scrapes in between
+    print(f"10x: a backlog of {args.big_backlog} events", flush=True)
+    results["backlog"] = backlog = scale.make_backlog(db, args.big_backlog)
+    server = OdooServer(db, log_dir / "bench-10x-metrics.log", env=NO_RUNNER).start()
+    try:
+        print("10x: metrics scrape", flush=True)
+        label = f"{scale.size(args.big_contacts)} contacts"
+        metrics = scale.bench_metrics(server, token, args.scrapes, label)
+        results["metrics"] = {**metrics, "pending_events": pending_events(db)}
+    finally:
+        server.stop()
+    print("10x: drain", flush=True)
+    results["drain"] = scale.bench_drain(db, log_dir, backlog)
+    return results
 
 
 if __name__ == "__main__":
