@@ -277,40 +277,38 @@ class ColdCallList(models.AbstractModel):
         return SQL("(%s IS NOT NULL AND %s > %s)", column, column, fields.Datetime.now())
 
     @api.model
-    def _order_key(self, latest_call_first=False):
-        """The order of a page as SQL terms, all ascending (pages are read from a contact by
-        comparing them as one row): waiting last, then outside the calling hours, then the
-        latest call first for lists that ask for it (Hot leads), name, id."""
-        latest = SQL("COALESCE(-EXTRACT(EPOCH FROM %s), 0)", SQL.identifier("res_partner", "cold_call_last_date"))
-        return [
-            self._waiting_sql(),
-            SQL(
-                "NOT (COALESCE(%s, %s) = ANY(%s::varchar[]))",
-                SQL.identifier("res_partner", "cold_call_tz"),
-                self._company_tz(),
-                zones_in_hours(fields.Datetime.now(), *self._calling_hours()),
-            ),
-            *([latest] if latest_call_first else []),
-            SQL("COALESCE(%s, '')", SQL.identifier("res_partner", "name")),
-            SQL.identifier("res_partner", "id"),
-        ]
-
-    @api.model
-    def _segments(self):
-        """The groups of a page's order, as SQL conditions, first to last: free to call in their
-        calling hours, free outside them, waiting in their calling hours, waiting outside."""
-        waiting = self._waiting_sql()
-        in_hours = SQL(
+    def _in_hours_sql(self):
+        """Whether a contact is in their calling hours now (their time zone, else the company's)."""
+        return SQL(
             "COALESCE(%s, %s) = ANY(%s::varchar[])",
             SQL.identifier("res_partner", "cold_call_tz"),
             self._company_tz(),
             zones_in_hours(fields.Datetime.now(), *self._calling_hours()),
         )
+
+    @api.model
+    def _segments(self):
+        """The groups of a page's order, as SQL conditions, first to last: free to call in their
+        calling hours, free outside them, waiting in their calling hours, waiting outside."""
+        waiting, in_hours = self._waiting_sql(), self._in_hours_sql()
         return [
             SQL("NOT %s AND %s", waiting, in_hours),
             SQL("NOT %s AND NOT %s", waiting, in_hours),
             SQL("%s AND %s", waiting, in_hours),
             SQL("%s AND NOT %s", waiting, in_hours),
+        ]
+
+    @api.model
+    def _latest_call_first_key(self):
+        """The order of a Hot leads page as SQL terms, all ascending (pages are read from a contact
+        by comparing them as one row): waiting last, then outside the calling hours, then the
+        latest call first, name, id."""
+        return [
+            self._waiting_sql(),
+            SQL("NOT %s", self._in_hours_sql()),
+            SQL("COALESCE(-EXTRACT(EPOCH FROM %s), 0)", SQL.identifier("res_partner", "cold_call_last_date")),
+            SQL("COALESCE(%s, '')", SQL.identifier("res_partner", "name")),
+            SQL.identifier("res_partner", "id"),
         ]
 
     @api.model
@@ -371,7 +369,7 @@ class ColdCallList(models.AbstractModel):
     def _contacts_sorted(self, domain, limit, offset, after_id, before_id, from_end):
         """_contacts of a list ordered by the latest call first (Hot leads): one sorted query."""
         Partner = self.env["res.partner"]
-        key = self._order_key(latest_call_first=True)
+        key = self._latest_call_first_key()
         Partner.flush_model(["name", "cold_call_tz", "cold_call_next_at", "cold_call_last_date"])
         query = Partner._search(domain)
         anchor = after_id or before_id
