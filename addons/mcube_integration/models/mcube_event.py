@@ -2,6 +2,7 @@ import contextlib
 import json
 import logging
 import zlib
+from collections import Counter
 
 import psycopg2
 from psycopg2.errors import UniqueViolation
@@ -33,6 +34,9 @@ DELIVERY_FIELDS = frozenset(
 # A dropped connection, a shutdown (57P01), a cancelled query (57014), a lock or serialization
 # conflict, a row another job inserted meanwhile (23505): the database, not the event, is at fault.
 TRANSIENT_ERRORS = (psycopg2.OperationalError, psycopg2.InterfaceError, UniqueViolation, RetryableJobError)
+# The states whose events are counted as they enter and leave them (mcube_events_<state> in
+# mcube_metric): the backlog and the failed events, read by every scrape without counting rows.
+COUNTED_STATES = ("pending", "failed")
 
 
 class McubeEvent(models.Model):
@@ -118,14 +122,38 @@ class McubeEvent(models.Model):
             suffix = f" ({event.delivery})" if event.delivery > 1 else ""
             event.display_name = f"{event.call_id}/{event.phase}{suffix}"
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        events = super().create(vals_list)
+        self.env["mcube.metric"]._add_many(events._state_counts())
+        return events
+
     def write(self, vals):
         """Events are the evidence of what MCUBE sent: only their processing changes."""
         if DELIVERY_FIELDS.intersection(vals):
             raise AccessError(_("An MCUBE event is kept as it was received: its delivery cannot be changed."))
-        failing = self.filtered(lambda event: event.state != "failed") if vals.get("state") == "failed" else ()
-        for company, events in groupby(failing, key=lambda event: event.company_id.id):
-            self.env["mcube.metric"]._add("mcube_events_failed_total", company, len(list(events)))
-        return super().write(vals)
+        moving = self.filtered(lambda event: event.state != vals["state"]) if "state" in vals else self.browse()
+        increments = moving._state_counts(-1)
+        result = super().write(vals)
+        increments.update(moving._state_counts())
+        if vals.get("state") == "failed":
+            increments.update(Counter(("mcube_events_failed_total", "", event.company_id.id) for event in moving))
+        self.env["mcube.metric"]._add_many(increments)
+        return result
+
+    def unlink(self):
+        increments = self._state_counts(-1)
+        result = super().unlink()
+        self.env["mcube.metric"]._add_many(increments)
+        return result
+
+    def _state_counts(self, sign=1):
+        """{(counter, labels, company id): sign x events} of the events in a COUNTED_STATES state."""
+        counts = Counter()
+        for event in self:
+            if event.state in COUNTED_STATES:
+                counts[(f"mcube_events_{event.state}", "", event.company_id.id)] += sign
+        return counts
 
     @api.model
     def _ingest(self, call, payload, content_type, headers, remote_addr, account):
@@ -183,6 +211,8 @@ class McubeEvent(models.Model):
             log_exceptions=False,  # a conflict with the runner is replayed by Odoo like any other
         )
         event_id, waiting_job_id = self.env.cr.fetchone() or (None, None)
+        if event_id:
+            self.env["mcube.metric"]._add(f"mcube_events_{values['state']}", values["company_id"])
         if event_id and not waiting_job_id:
             self._enqueue_batch_job(values["company_id"], values["batch"])
         return self.browse(event_id or ())
@@ -382,27 +412,55 @@ class McubeEvent(models.Model):
         failed.with_user(SUPERUSER_ID)._enqueue()
 
     @api.model
+    def _backlog(self, company_ids):
+        """{company id: {"pending": events, "oldest": when the oldest of them arrived, or None,
+        "failed": events}}: the counters, and the first entry of the pending events' index."""
+        counts = self.env["mcube.metric"]._sums([f"mcube_events_{state}" for state in COUNTED_STATES])
+        self.env.cr.execute(
+            SQL(
+                """SELECT company.id, (SELECT MIN(received_at) FROM mcube_event
+                                        WHERE state = 'pending' AND company_id = company.id)
+                     FROM res_company company WHERE company.id IN %s""",
+                tuple(company_ids) or (0,),
+            )
+        )
+        return {
+            company_id: {
+                "oldest": oldest,
+                **{state: int(counts[(f"mcube_events_{state}", "", company_id)]) for state in COUNTED_STATES},
+            }
+            for company_id, oldest in self.env.cr.fetchall()
+        }
+
+    @api.model
+    def _reconcile_state_counts(self):
+        """Set the counters of events per state to the rows' own count: a change made around the
+        ORM (SQL, a restored database) moves the rows but no counter. One snapshot sees both, for
+        every change commits with its count; run by the MCUBE cron and on upgrade."""
+        self.env.cr.execute(
+            SQL(
+                """SELECT 'mcube_events_' || state, company_id, COUNT(*) FROM mcube_event
+                    WHERE state IN %s GROUP BY 1, 2""",
+                COUNTED_STATES,
+            )
+        )
+        corrections = Counter({(name, "", company_id): count for name, company_id, count in self.env.cr.fetchall()})
+        corrections.subtract(self.env["mcube.metric"]._sums([f"mcube_events_{state}" for state in COUNTED_STATES]))
+        self.env["mcube.metric"]._add_many(corrections)
+
+    @api.model
     def _metric_gauges(self, companies):
         """The backlog per company: events waiting, the age of the oldest, events failed (to retry)."""
-        self.env.cr.execute(
-            """SELECT company_id, 'pending', COUNT(*), MIN(received_at) FROM mcube_event
-                WHERE state = 'pending' GROUP BY 1
-               UNION ALL
-               SELECT company_id, 'failed', COUNT(*), MIN(received_at) FROM mcube_event
-                WHERE state = 'failed' GROUP BY 1"""
-        )
+        backlog = self._backlog(companies.ids)
         now = fields.Datetime.now()
-        found = {
-            (company_id, state): (count, (now - oldest).total_seconds())
-            for company_id, state, count, oldest in self.env.cr.fetchall()
-        }
         samples = {"pending": [], "age": [], "failed": []}
         for company in companies:
             labels = label_text({"company_id": company.id})
-            pending, age = found.get((company.id, "pending"), (0, 0))
-            samples["pending"].append(("mcube_events_pending", labels, pending))
+            figures = backlog[company.id]
+            age = (now - figures["oldest"]).total_seconds() if figures["oldest"] else 0
+            samples["pending"].append(("mcube_events_pending", labels, figures["pending"]))
             samples["age"].append(("mcube_events_oldest_pending_seconds", labels, max(float(age), 0)))
-            samples["failed"].append(("mcube_events_failed", labels, found.get((company.id, "failed"), (0,))[0]))
+            samples["failed"].append(("mcube_events_failed", labels, figures["failed"]))
         return {
             "mcube_events_pending": (
                 "gauge",

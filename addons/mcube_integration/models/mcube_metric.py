@@ -37,8 +37,8 @@ class McubeMetric(models.Model):
     adds to the same figures and a scrape reads them whichever node answers it. Each increment is
     a row of its own, inserted in the transaction that counts it: a webhook request or a job never
     waits for another's lock, nor fails to serialize, over a counter. Scrapes and the alert cron
-    fold the rows of each series into one (``_compact``). Gauges (backlog, jobs) are not kept:
-    each scrape reads them from the models that own them."""
+    fold the rows of each series into one (``_compact``). Gauges are the owners' to give
+    (``_gauges``); some are counters here that also go down (events per state)."""
 
     _name = "mcube.metric"
     _description = "MCUBE metric"
@@ -77,7 +77,8 @@ class McubeMetric(models.Model):
 
     @api.model
     def _add_many(self, increments):
-        """Insert the increments {(name, labels, company_id): amount}, in one statement."""
+        """Insert the increments {(name, labels, company_id): amount} but zeros, in one statement."""
+        increments = {key: amount for key, amount in increments.items() if amount}
         if not increments:
             return
         now = fields.Datetime.now()
@@ -102,6 +103,19 @@ class McubeMetric(models.Model):
             """WITH gone AS (DELETE FROM mcube_metric RETURNING name, labels, company_id, value, updated_at)
                INSERT INTO mcube_metric (name, labels, company_id, value, updated_at)
                SELECT name, labels, company_id, SUM(value), MAX(updated_at) FROM gone GROUP BY 1, 2, 3"""
+        )
+
+    @api.model
+    def _sums(self, names):
+        """Counter {(name, labels, company id): value} of the counters ``names``."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT name, labels, company_id, SUM(value) FROM mcube_metric WHERE name IN %s GROUP BY 1, 2, 3",
+                tuple(names),
+            )
+        )
+        return Counter(
+            {(name, labels, company_id): value for name, labels, company_id, value in self.env.cr.fetchall()}
         )
 
     @api.model
@@ -131,7 +145,9 @@ class McubeMetric(models.Model):
                 bound = labels.split('"')[1]
                 buckets[(name, company_id)][float(bound)] = value
                 continue
-            family = next((family for family in STORED if name.startswith(family)), name)
+            family = next((family for family in STORED if name.startswith(family)), None)
+            if not family:  # a gauge kept here (``_sums``), given by its owner
+                continue
             families[family].append((name, ",".join(filter(None, [label_text(company), labels])), value))
         for (name, company_id), counts in buckets.items():
             family, total = name.removesuffix("_bucket"), 0

@@ -249,14 +249,14 @@ class ResCompany(models.Model):
         company = self.sudo()
         Event = self.env["mcube.event"].sudo()
         since = fields.Datetime.now() - FAILURE_WINDOW
-        pending = [("company_id", "=", company.id), ("state", "=", "pending")]
+        backlog = Event._backlog(company.ids)[company.id]
         health = {
             "company_id": company.id,
             "company": company.name,
             "configured": bool(company.mcube_webhook_token),
             "last_event_at": company._mcube_last_event_at(),
-            "backlog": Event.search_count(pending),
-            "oldest_pending_at": Event.search(pending, order="received_at", limit=1).received_at or False,
+            "backlog": backlog["pending"],
+            "oldest_pending_at": backlog["oldest"] or False,
             "failures": Event.search_count(
                 [("company_id", "=", company.id), ("state", "=", "failed"), ("write_date", ">=", since)]
             ),
@@ -302,6 +302,7 @@ class ResCompany(models.Model):
         """Raise, update or clear each MCUBE company's alert: one activity for its MCUBE
         administrator on the company's contact, gone by itself once the problem is."""
         self.env["mcube.metric"]._compact()  # bounded, whether anything scrapes or not
+        self.env["mcube.event"].sudo()._reconcile_state_counts()
         for company in self.sudo().search([("mcube_webhook_token", "!=", False)]):
             company._mcube_sync_alert(company._mcube_health()["alerts"])
 

@@ -141,6 +141,43 @@ class TestMetrics(McubeCase, HttpCase):
         self.assertEqual(self.value(samples, "mcube_recordings_total", self.company, state="stored"), 1)
         self.assertEqual(self.value(samples, "mcube_transcripts_total", self.company, state="failed"), 1)
 
+    def test_events_waiting_and_failed_follow_every_change_of_state(self):
+        """The backlog and the failed events are counters moved with each event, per company;
+        the cron sets them back to the rows' count after a change made around the ORM."""
+
+        def figures():
+            samples = self.scrape()
+            return [
+                self.value(samples, name, company)
+                for company in (self.company, self.other)
+                for name in ("mcube_events_pending", "mcube_events_failed")
+            ]
+
+        with trap_jobs() as trap:
+            first, _outcome = self.store(sample("inbound_call_start", callid="states-1"))
+            self.store(sample("inbound_call_start", callid="states-1"))  # a duplicate stores nothing
+            self.store(sample("inbound_call_start", callid="states-2"))
+            self.store(sample("inbound_call_start", callid="states-3"), token="other-token-9d8e7f")
+            self.assertEqual(figures(), [2, 0, 1, 0])
+            self.env.invalidate_all()
+            trap.perform_enqueued_jobs()
+        self.assertEqual(figures(), [0, 0, 0, 0], "processed")
+        first.write({"state": "failed"})
+        self.assertEqual(figures(), [0, 1, 0, 0])
+        with trap_jobs():
+            first.action_retry()
+        self.assertEqual(figures(), [1, 0, 0, 0], "retried: waiting again")
+        first.unlink()
+        self.assertEqual(figures(), [0, 0, 0, 0])
+        self.Event.create(
+            {"call_id": "states-4", "phase": "start", "company_id": self.other.id, "state": "failed", "payload": "{}"}
+        )
+        self.assertEqual(figures(), [0, 0, 0, 1])
+        self.env.cr.execute("UPDATE mcube_event SET state = 'pending' WHERE call_id IN ('states-2', 'states-4')")
+        self.assertEqual(figures(), [0, 0, 0, 1], "unseen until the cron")
+        self.env["res.company"]._cron_mcube_alerts()
+        self.assertEqual(figures(), [1, 0, 1, 0])
+
     def test_each_count_is_a_row_of_its_own_until_folded(self):
         """Writers only insert (none waits for another's lock); a scrape folds each series into one row."""
         Metric = self.env["mcube.metric"]
