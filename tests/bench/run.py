@@ -143,6 +143,7 @@ def bench_dialer(server, iterations):
         step = {"page": number + 1, "after_partner_id": on_screen[-1]["id"]}
         if i % 2:
             step = {"page": number - 1, "before_partner_id": on_screen[0]["id"]}
+        step["anchor_waiting"] = bool(on_screen[-1 if step["page"] > number else 0]["waiting_until"])
         page = timed(api["page"], rpc, dialer, "get_page", big["key"], page_size=50, counts=counts, **step)
         contacts = page["contacts"]
         target = contacts[i % len(contacts)]["id"]

@@ -308,7 +308,12 @@ class Rep:
         page = self.page
         if page["page"] < page["pages"] and page["contacts"]:
             counts = {key: page[key] for key in ("total", "skipped_no_phone", "waiting")}
-            hints = {"counts": counts, "after_partner_id": page["contacts"][-1]["id"]}
+            anchor = page["contacts"][-1]
+            hints = {
+                "counts": counts,
+                "after_partner_id": anchor["id"],
+                "anchor_waiting": bool(anchor["waiting_until"]),
+            }
             self.flips += 1
             self.open_page(page["page"] + 1, hints)
         else:  # the end of the list: back to the lists and start again

@@ -120,6 +120,7 @@ class ColdCallDialer(models.AbstractModel):
         counts=None,
         after_partner_id=False,
         before_partner_id=False,
+        anchor_waiting=None,
     ):
         """A page of a call list, in a stable order (name, id).
 
@@ -128,7 +129,10 @@ class ColdCallDialer(models.AbstractModel):
         ``counts`` (``{"total", "skipped_no_phone"}``) of the page it has when it flips pages of
         the same list; the contacts are always read fresh. Flipping to the next or previous page,
         it also sends the last (``after_partner_id``) or first (``before_partner_id``) contact of
-        the page it has, so that the page is read from there rather than counted from the start.
+        the page it has, so that the page is read from there rather than counted from the start,
+        and whether that contact was waiting on its page (``anchor_waiting``): the rep who called
+        it since made it wait, and the next page is the one after where it stood, not after the
+        waiting contacts at the end.
         With ``open_first`` the first contact free to call is opened (held for the rep) and
         returned as ``current``; ``release_partner_id`` gives back the contact the rep was on.
         """
@@ -142,6 +146,10 @@ class ColdCallDialer(models.AbstractModel):
         }
         if len(anchor) > 1 or not all(self._is_id(value) for value in anchor.values()):
             raise ValidationError(_("Page from one contact, given by its id."))
+        if anchor_waiting is not None:
+            if not anchor or not isinstance(anchor_waiting, bool):
+                raise ValidationError(_("Say whether the contact paged from was waiting, as true or false."))
+            anchor["anchor_waiting"] = anchor_waiting
         if release_partner_id:
             self._release(release_partner_id)
         outcomes, rules = self._outcomes(), self._rules(list_key)

@@ -313,7 +313,15 @@ class ColdCallList(models.AbstractModel):
 
     @api.model
     def _contacts(
-        self, domain, limit, offset=0, after_id=False, before_id=False, from_end=False, latest_call_first=False
+        self,
+        domain,
+        limit,
+        offset=0,
+        after_id=False,
+        before_id=False,
+        anchor_waiting=None,
+        from_end=False,
+        latest_call_first=False,
     ):
         """Contacts matching ``domain`` in the order of pages: those free to call first, then those
         outside their calling hours, then those still waiting; by name within each group.
@@ -321,12 +329,13 @@ class ColdCallList(models.AbstractModel):
         Besides ``offset``, they can be asked next to the page on screen: the contacts right
         ``after_id`` or ``before_id`` (keyset), or the last ``limit`` ones (``from_end``). These
         cost the same anywhere in a long list, where an offset sorts every contact before it.
+        The anchor stands where it is now, or, with ``anchor_waiting``, where it stood then.
 
         Each group is read on its own, by name from the index on (name, id) (res.partner), until
         the page is full: a page of a list of a million contacts reads the page, not the list.
         """
         if latest_call_first:
-            return self._contacts_sorted(domain, limit, offset, after_id, before_id, from_end)
+            return self._contacts_sorted(domain, limit, offset, after_id, before_id, anchor_waiting, from_end)
         Partner = self.env["res.partner"]
         Partner.flush_model(["name", "cold_call_tz", "cold_call_next_at"])
         segments = self._segments()
@@ -346,6 +355,8 @@ class ColdCallList(models.AbstractModel):
             start = self.env.cr.fetchone()
             if not start:
                 return Partner
+            if anchor_waiting is not None:  # the segments go by twos: free, then waiting
+                start = (start[0] % 2 + 2 * anchor_waiting, *start[1:])
         order = list(enumerate(segments))[::-1] if descending else list(enumerate(segments))
         skip = 0 if anchor or from_end else offset
         needed, ids = skip + limit, []
@@ -366,7 +377,7 @@ class ColdCallList(models.AbstractModel):
         return Partner.browse(ids[::-1] if descending else ids)
 
     @api.model
-    def _contacts_sorted(self, domain, limit, offset, after_id, before_id, from_end):
+    def _contacts_sorted(self, domain, limit, offset, after_id, before_id, anchor_waiting, from_end):
         """_contacts of a list ordered by the latest call first (Hot leads): one sorted query."""
         Partner = self.env["res.partner"]
         key = self._latest_call_first_key()
@@ -375,10 +386,17 @@ class ColdCallList(models.AbstractModel):
         anchor = after_id or before_id
         if anchor:
             operator = SQL(">" if after_id else "<")
-            terms = SQL(", ").join(key)
+            # the key's first term is whether the contact waits: as it stood on the page, if given
+            anchor_key = key if anchor_waiting is None else [SQL("%s", anchor_waiting), *key[1:]]
             readable = Partner._search([("id", "=", anchor)]).subselect()
             query.add_where(
-                SQL("(%s) %s (SELECT %s FROM res_partner WHERE id IN %s)", terms, operator, terms, readable)
+                SQL(
+                    "(%s) %s (SELECT %s FROM res_partner WHERE id IN %s)",
+                    SQL(", ").join(key),
+                    operator,
+                    SQL(", ").join(anchor_key),
+                    readable,
+                )
             )
         descending = bool(before_id or from_end)
         query.order = SQL(", ").join(SQL("%s DESC", part) if descending else part for part in key)

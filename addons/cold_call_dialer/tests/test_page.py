@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 from freezegun import freeze_time
 
+from odoo import fields
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
@@ -112,6 +115,46 @@ class TestPage(DialerCase):
         both = {"after_partner_id": pages[1][-1], "before_partner_id": pages[3][0]}
         with self.assertRaises(ValidationError):
             self.dialer().get_page(self.bulk_filter.id, 2, 25, **both)
+
+    def test_next_page_after_calling_the_page_on_screen(self):
+        """A rep who called the page on screen flips to the contacts after it, in both orders (by
+        name, latest call first): those called now wait at the end of the list, where the last of
+        them would start the next page. The screen says where that contact stood on its page."""
+        Lists = self.env["cold.call.list"].with_user(self.rep)
+        callable_bulk = self.bulk.filtered("mobile")
+        domain = [("id", "in", callable_bulk.ids)]
+        for latest in (False, True):
+            with self.subTest(latest_call_first=latest), freeze_time("2024-06-03 06:30:00"):
+                callable_bulk.write({"cold_call_next_at": False})
+                first = Lists._contacts(domain, 25, latest_call_first=latest)
+                second = Lists._contacts(domain, 25, after_id=first[-1].id, latest_call_first=latest)
+                first.sudo().write({"cold_call_next_at": "2024-06-04 06:30:00"})
+                flipped = Lists._contacts(
+                    domain, 25, after_id=first[-1].id, anchor_waiting=False, latest_call_first=latest
+                )
+                self.assertEqual(flipped, second)
+                self.assertNotEqual(
+                    Lists._contacts(domain, 25, after_id=first[-1].id, latest_call_first=latest), second
+                )
+                among_waiting = Lists._contacts(
+                    domain, 5, after_id=first[0].id, anchor_waiting=True, latest_call_first=latest
+                )
+                self.assertEqual(among_waiting, first[1:6], "a page of waiting contacts flips among them")
+                before = Lists._contacts(
+                    domain, 5, before_id=second[5].id, anchor_waiting=False, latest_call_first=latest
+                )
+                self.assertEqual(before, second[:5])
+        page = self.dialer().get_page(self.bulk_filter.id, 1, 25)
+        counts = {key: page[key] for key in ("total", "skipped_no_phone", "waiting")}
+        shown = self.page_ids(page)
+        self.env["res.partner"].browse(shown).write({"cold_call_next_at": fields.Datetime.now() + timedelta(days=1)})
+        after = self.dialer().get_page(
+            self.bulk_filter.id, 2, 25, counts=counts, after_partner_id=shown[-1], anchor_waiting=False
+        )
+        self.assertEqual(self.page_ids(after), self.page_ids(self.dialer().get_page(self.bulk_filter.id, 1, 25)))
+        for bad in ({"anchor_waiting": False}, {"after_partner_id": shown[-1], "anchor_waiting": "no"}):
+            with self.subTest(bad=bad), self.assertRaises(ValidationError):
+                self.dialer().get_page(self.bulk_filter.id, 2, 25, counts=counts, **bad)
 
     def test_page_past_the_end_shows_the_last_page(self):
         result = self.dialer().get_page(self.bulk_filter.id, 9, 50)

@@ -108,8 +108,8 @@ export function notOpenedMessage(contact, skipped) {
 
 /**
  * What the screen sends back when it flips pages of the list it shows: the counts of its page, and
- * the contact to read the next (or previous) page from, so that the server neither counts the list
- * again nor sorts every contact before the page.
+ * the contact to read the next (or previous) page from, as it stood on the page (waiting or not), so
+ * that the server neither counts the list again nor sorts every contact before the page.
  */
 export function pagingHints(state, pageNumber) {
     const page = state.page;
@@ -120,10 +120,17 @@ export function pagingHints(state, pageNumber) {
         counts: { total: page.total, skipped_no_phone: page.skippedNoPhone, waiting: page.waiting },
     };
     const contacts = page.contacts;
+    let anchor;
     if (contacts.length && pageNumber === page.page + 1) {
-        hints.after_partner_id = contacts[contacts.length - 1].id;
+        anchor = contacts[contacts.length - 1];
+        hints.after_partner_id = anchor.id;
     } else if (contacts.length && pageNumber === page.page - 1) {
-        hints.before_partner_id = contacts[0].id;
+        anchor = contacts[0];
+        hints.before_partner_id = anchor.id;
+    }
+    if (anchor) {
+        // where the contact stood when the page was read: calling it since made it wait
+        hints.anchor_waiting = Boolean(anchor.waiting_until);
     }
     return hints;
 }
