@@ -97,7 +97,7 @@ class TestDashboard(DialerCase):
         )
         never = lists["Never called"]
         self.assertEqual([never[step] for step in steps], [3, 2, 1, 0, 1])
-        self.assertEqual((never["filter_id"], never["contacts"], never["left"]), (False, 3, False))
+        self.assertEqual((never["filter_id"], never["contacts"]), (False, 3))
 
     def test_a_won_opportunity_counts_once_per_list(self):
         other = self.env["crm.lead"].create({"name": "Lost deal", "type": "opportunity"})
@@ -107,11 +107,15 @@ class TestDashboard(DialerCase):
 
     def test_contacts_left_are_what_the_dialer_offers(self):
         offered = {f["key"]: f for f in self.dialer(self.manager).get_counts()}
-        for row in self.data()["lists"]:
-            if row["filter_id"] in offered:
-                self.assertEqual(row["left"]["count"], offered[row["filter_id"]]["count"], row["name"])
-        shared = next(row for row in self.data()["lists"] if row["filter_id"] == self.shared_filter.id)
-        self.assertEqual(shared["left"], {"count": 5, "count_capped": False, "error": False})
+        dashboard = self.env["cold.call.dashboard"].with_user(self.manager)
+        left = dashboard.get_lists_left()
+        self.assertTrue(left, "every saved search of the Dialer")
+        self.assertEqual(set(left), {row["filter_id"] for row in self.data()["lists"] if row["filter_id"]})
+        for filter_id, entry in left.items():
+            self.assertEqual(entry["count"], offered[filter_id]["count"])
+        with self.assertRaises(AccessError):
+            dashboard.with_user(self.rep).get_lists_left()
+        self.assertEqual(left[self.shared_filter.id], {"count": 5, "count_capped": False, "error": False})
 
     def test_heat_map_cells_in_the_managers_time_zone(self):
         heat_map = self.data()["heat_map"]
@@ -120,6 +124,16 @@ class TestDashboard(DialerCase):
         dashboard = self.env["cold.call.dashboard"].with_user(self.manager).with_context(tz="UTC")
         utc_cells = dashboard.get_data("custom", "2026-03-02", "2026-03-08")["heat_map"]["cells"]
         self.assertIn([0, 18, 1, 1], utc_cells, "the same call at 18:40 UTC on Monday")
+
+    def test_heat_map_in_a_quarter_hour_time_zone(self):
+        """Kathmandu is UTC+05:45: calls a minute apart around its midnight fall on two days."""
+        self.log(self.rep, "2026-03-04 18:14", True, 30, self.echo, list_name="Never called")
+        self.log(self.rep, "2026-03-04 18:15", False, 0, self.echo, list_name="Never called")
+        self.log(self.rep, "2026-03-04 18:16", False, 0, self.echo, list_name="Never called")
+        dashboard = self.env["cold.call.dashboard"].with_user(self.manager).with_context(tz="Asia/Kathmandu")
+        cells = dashboard.get_data("custom", "2026-03-04", "2026-03-05")["heat_map"]["cells"]
+        self.assertIn([2, 23, 1, 1], cells, "18:14 UTC is 23:59 on Wednesday there")
+        self.assertIn([3, 0, 2, 0], cells, "18:15 and 18:16 UTC are past midnight")
 
     def test_team_filter_keeps_its_members_calls(self):
         data = self.data(team_id=self.team.id)
@@ -166,7 +180,8 @@ class TestDashboard(DialerCase):
         private = self.make_filter("Rita's own", [("id", "=", self.echo.id)], user=self.rep)
         self.log(self.rep, "2026-03-04 05:00", False, 0, self.echo, private)
         row = next(row for row in self.data()["lists"] if row["name"] == "Rita's own")
-        self.assertEqual((row["calls"], row["left"]), (1, False))
+        self.assertEqual(row["calls"], 1)
+        self.assertNotIn(private.id, self.env["cold.call.dashboard"].with_user(self.manager).get_lists_left())
 
     def test_the_reps_tally_has_the_dashboards_figures(self):
         self.dialer().log_call(self.alpha.id, status="no_answer", duration=12, list_key="never_called")

@@ -1,6 +1,6 @@
 /** @odoo-module **/
 
-import { Component, onWillStart, useState } from "@odoo/owl";
+import { Component, onMounted, onWillStart, useState } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { KeepLast } from "@web/core/utils/concurrency";
@@ -24,7 +24,8 @@ export const dashboardSections = registry.category("cold_call_dialer.dashboard_s
 /**
  * The Dialer managers' dashboard: who calls, how much and how well, when calls connect, how many
  * dials a meeting takes and which lists are worth calling, for a period and a sales team.
- * One RPC per refresh; it refreshes by itself when reps save calls.
+ * One RPC per refresh (the contacts left per list come after it); it refreshes by itself when reps
+ * save calls.
  */
 export class Dashboard extends Component {
     static template = "cold_call_dialer.Dashboard";
@@ -46,6 +47,8 @@ export class Dashboard extends Component {
             teamId: saved.teamId || false,
             funnelKey: "",
             loading: false,
+            // {saved search id: contacts the Dialer still offers}, read after the figures
+            left: {},
         });
         this.periods = [
             ["today", _t("Today")],
@@ -62,9 +65,22 @@ export class Dashboard extends Component {
             ["opportunities", _t("Opportunities")],
         ];
         useSetupAction({ getLocalState: () => ({ filters: this.filters }) });
-        const liveRefresh = useDebounced(() => this.load({ silent: true }), LIVE_REFRESH_DELAY);
+        const liveRefresh = useDebounced(() => {
+            this.load({ silent: true });
+            this.loadLeft();
+        }, LIVE_REFRESH_DELAY);
         useBusNotification(NOTIFICATION, liveRefresh);
         onWillStart(() => this.load());
+        onMounted(() => this.loadLeft());
+    }
+
+    /** The contacts left per saved search: they change with calls, not with the period or team. */
+    async loadLeft() {
+        try {
+            this.state.left = await this.orm.silent.call("cold.call.dashboard", "get_lists_left", []);
+        } catch {
+            // the column keeps what it showed; the next refresh asks again
+        }
     }
 
     get display() {

@@ -35,6 +35,17 @@ registry.category("web_tour.tours").add("cold_call_dialer_dashboard", {
             isCheck: true,
         },
         {
+            content: "The contacts the list still offers come after the figures",
+            trigger:
+                ".o_cold_call_dashboard_list:contains('Tour prospects') .o_cold_call_list_left[aria-busy='false']",
+            run() {
+                const text = this.$anchor[0].textContent.trim();
+                if (!/^\d+\+?$/.test(text)) {
+                    throw new Error(`Contacts left should be a count, not "${text}"`);
+                }
+            },
+        },
+        {
             content: "Pick a custom period",
             trigger: ".o_cold_call_period_custom",
         },
