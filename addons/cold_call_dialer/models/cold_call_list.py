@@ -278,13 +278,15 @@ class ColdCallList(models.AbstractModel):
 
     @api.model
     def _in_hours_sql(self):
-        """Whether a contact is in their calling hours now (their time zone, else the company's)."""
-        return SQL(
-            "COALESCE(%s, %s) = ANY(%s::varchar[])",
-            SQL.identifier("res_partner", "cold_call_tz"),
-            self._company_tz(),
-            zones_in_hours(fields.Datetime.now(), *self._calling_hours()),
-        )
+        """Whether a contact is in their calling hours now (their time zone, else the company's).
+        Written on the column, whose index and statistics then tell PostgreSQL how few contacts are
+        in hours (at night, none of the company's zone): a page reads them from the index rather
+        than reading the whole list by name to find none."""
+        zones = zones_in_hours(fields.Datetime.now(), *self._calling_hours())
+        column = SQL.identifier("res_partner", "cold_call_tz")
+        if self._company_tz() in zones:
+            return SQL("(%s IS NULL OR %s = ANY(%s::varchar[]))", column, column, zones)
+        return SQL("(%s IS NOT NULL AND %s = ANY(%s::varchar[]))", column, column, zones)
 
     @api.model
     def _segments(self):

@@ -52,6 +52,7 @@ class ResPartner(models.Model):
         "Calling Time Zone",
         compute="_compute_cold_call_tz",
         store=True,
+        index="btree_not_null",
         help="The contact's time zone, else its country's main one: calling hours apply in it.",
         groups="base.group_user",
     )

@@ -116,6 +116,28 @@ class TestPage(DialerCase):
         with self.assertRaises(ValidationError):
             self.dialer().get_page(self.bulk_filter.id, 2, 25, **both)
 
+    def test_contacts_in_their_calling_hours_come_first_day_and_night(self):
+        """Contacts without a zone of their own follow the company's (Kolkata): in its day they come
+        first with those whose zone is in hours too; in its night, only contacts whose own zone is
+        in hours come first."""
+        self.env["ir.config_parameter"].set_param("cold_call_dialer.calling_hours_start", "9.0")
+        self.env["ir.config_parameter"].set_param("cold_call_dialer.calling_hours_end", "19.0")
+        self.env.company.partner_id.tz = "Asia/Kolkata"
+        Partner = self.env["res.partner"]
+        company_zone = Partner.create({"name": "TZ A company's", "mobile": "+919812300001"})
+        new_york = Partner.create({"name": "TZ B New York", "mobile": "+12025550101", "tz": "America/New_York"})
+        kolkata = Partner.create({"name": "TZ C Kolkata", "mobile": "+919812300003", "tz": "Asia/Kolkata"})
+        self.assertFalse(company_zone.cold_call_tz)
+        domain = [("id", "in", (company_zone | new_york | kolkata).ids)]
+        Lists = self.env["cold.call.list"].with_user(self.rep)
+        for when, order in (
+            ("2024-06-03 06:30:00", company_zone | kolkata | new_york),  # noon in Kolkata, 02:30 in New York
+            ("2024-06-03 20:30:00", new_york | company_zone | kolkata),  # 02:00 in Kolkata, 16:30 in New York
+        ):
+            with self.subTest(when=when), freeze_time(when):
+                self.assertEqual(Lists._contacts(domain, 10), order)
+                self.assertEqual(Lists._contacts(domain, 10, latest_call_first=True), order)
+
     def test_next_page_after_calling_the_page_on_screen(self):
         """A rep who called the page on screen flips to the contacts after it, in both orders (by
         name, latest call first): those called now wait at the end of the list, where the last of
