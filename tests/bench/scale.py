@@ -30,9 +30,12 @@ DRAIN_BUDGET_PER_S = 50
 # p95 budgets at 10x (DESIGN.md section 5): as today's for the Dialer; the dashboard's for a month.
 DASHBOARD_BUDGET_P95_MS = 300
 SAVE_BUDGET_P95_MS = 150
-# A rep between two actions (dialing and talking, typing the note, clicking): seconds, uniform.
-# Five HTTP workers serve fifty reps: with no pause they would only measure the queue.
-REP_THINK_S = (1.0, 3.0)
+# A rep before saving a call (dialing, ringing or talking, typing the note) and before a click
+# that opens a page: seconds, uniform. A call takes 10 s at the very least (MCUBE rings the rep,
+# then the contact; an unanswered call rings for 30 s): 10 to 30 s is a rep faster than any phone
+# allows, 120 to 360 calls an hour, where a power dialer gets a rep 60 to 100.
+REP_CALL_S = (10.0, 30.0)
+REP_CLICK_S = (1.0, 3.0)
 REP_PAGE_SIZE = 50
 # The outcomes the reps pick, with their weights: those that make the contact wait before it is
 # offered again (an outcome without a wait leaves it to its caller's hold, 15 minutes), a few
@@ -227,14 +230,13 @@ class Rep:
     server opening the next free contact of the page; a page with nobody left to call is followed
     by the next one, read from the last contact on screen."""
 
-    def __init__(self, server, login, list_name, run, index, think, hold_s):
+    def __init__(self, server, login, list_name, run, index, hold_s):
         self.rpc = server.session(login, login)
         self.url = server.url
         self.login = login
         self.run = run
         self.index = index
         self.deadline = None  # set when all are ready
-        self.think = think
         self.hold_s = hold_s
         self.rng = random.Random(f"{run}-{index}")
         self.saves, self.pages, self.errors = [], [], []
@@ -267,8 +269,8 @@ class Rep:
             raise RepError(f"{method}: {body['error']['data']['message']}")
         return body["result"]
 
-    def pause(self):
-        time.sleep(self.rng.uniform(*self.think))
+    def pause(self, seconds):
+        time.sleep(self.rng.uniform(*seconds))
 
     def open_page(self, number, hints):
         sent = time.perf_counter()
@@ -348,7 +350,7 @@ class Rep:
     def work(self, start):
         start.wait()
         while time.monotonic() < self.deadline:
-            self.pause()
+            self.pause(REP_CALL_S if self.current else REP_CLICK_S)
             if time.monotonic() >= self.deadline:
                 break
             try:
@@ -395,7 +397,7 @@ def bench_reps(server, db, reps, seconds, list_name, seed=7):
         "ir.config_parameter", "get_param", "cold_call_dialer.hold_minutes", default="15"
     )  # the Dialer's own default (DEFAULT_HOLD_MINUTES) when unset
     hold_s = float(hold_minutes) * 60
-    workers = [Rep(server, f"bench-rep-{k}", list_name, run, k, REP_THINK_S, hold_s) for k in range(1, reps + 1)]
+    workers = [Rep(server, f"bench-rep-{k}", list_name, run, k, hold_s) for k in range(1, reps + 1)]
     start = threading.Barrier(reps + 1)
     threads = [threading.Thread(target=rep.work, args=(start,), daemon=True) for rep in workers]
     for thread in threads:
@@ -468,7 +470,8 @@ def bench_reps(server, db, reps, seconds, list_name, seed=7):
         "stuck_threads": stuck,
         "hold_minutes": hold_minutes,
         "list_name": list_name,
-        "think_s": REP_THINK_S,
+        "call_s": REP_CALL_S,
+        "click_s": REP_CLICK_S,
     }
     print(f"  reps: {row} {extra}", flush=True)
     return {"row": row, **extra}
@@ -655,8 +658,10 @@ def report_lines(scale, today, args, dialer_actions, dialer_budgets):
         "calls the server: `get_page` with `open_first` (the first free contact, held for the rep), then "
         "`log_call` with an outcome, a note, the browser's `client_key` and the page's contacts still to call "
         "(the server holds and opens the next free one); a page with nobody left is followed by the next one "
-        f"from its last contact. Between two actions each rep waits {reps['think_s'][0]:g} to "
-        f"{reps['think_s'][1]:g} s (uniform, random): the call and the note; odoo.conf's 5 workers serve them "
+        f"from its last contact (as the page stood: `anchor_waiting`). Before each save a rep waits "
+        f"{reps['call_s'][0]:g} to {reps['call_s'][1]:g} s (uniform, random: the call and the note; a real "
+        "call takes longer), before each page it opens "
+        f"{reps['click_s'][0]:g} to {reps['click_s'][1]:g} s (a click); odoo.conf's 5 workers serve them "
         "all. Outcomes: " + ", ".join(f"{value} {weight}%" for value, weight in REP_OUTCOMES) + ".",
         "",
         table(
