@@ -7,6 +7,9 @@ from odoo.tools import SQL
 
 from ..const import DEFAULT_HOLD_MINUTES, HOLD_MINUTES_PARAM, OPEN_HOLDS_PER_REP
 
+# The advisory locks (with the contact's id) of requests taking a contact's hold: "cold".
+HOLD_LOCK = 0x636F6C64
+
 
 class ColdCallHold(models.Model):
     """A contact a rep has open in the Dialer, so that other reps working the same list skip it.
@@ -62,6 +65,8 @@ class ColdCallHold(models.Model):
         prefetched): taking one more gives back the oldest, so opening contacts in a loop cannot
         lock a list away from the others. Holds of logged calls do not count.
         """
+        if not logged and not self._try_lock(partner_id):
+            return False
         now = fields.Datetime.now()
         expires_at = now + datetime.timedelta(minutes=self._hold_minutes())
         self.flush_model()
@@ -118,6 +123,18 @@ class ColdCallHold(models.Model):
             )
         self.invalidate_model()
         return bool(row)
+
+    @api.model
+    def _try_lock(self, partner_id):
+        """Whether no other request is taking this contact right now; it is this transaction's
+        until it ends. Reps on one list ask for the same contacts at once: the later request passes
+        over it at once rather than wait for the earlier one to end and then fail to serialize. A
+        rep's own hold is waited for."""
+        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", HOLD_LOCK, partner_id))
+        if self.env.cr.fetchone()[0]:
+            return True
+        hold = self._active_by_partner([partner_id]).get(partner_id)
+        return bool(hold and hold.user_id.id == self.env.uid)
 
     @api.model
     def _release(self, partner_id):

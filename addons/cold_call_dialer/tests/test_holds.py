@@ -1,8 +1,11 @@
 from datetime import timedelta
 
 from odoo import fields
+from odoo.sql_db import db_connect
 from odoo.tests import tagged
+from odoo.tools import SQL
 
+from ..models.cold_call_hold import HOLD_LOCK
 from .common import DialerCase
 
 
@@ -25,6 +28,53 @@ class TestHolds(DialerCase):
         mine = {row["id"]: row for row in self.dialer(self.rep).get_page(self.shared_filter.id, 1, 25)["contacts"]}
         self.assertFalse(mine[self.alpha.id]["held_by"])
         self.assertEqual(mine[self.bravo.id]["held_by"], "Ravi Rep")
+
+    def test_a_contact_another_request_is_taking_is_passed_over_at_once(self):
+        """Another rep's request taking a contact right now (its lock, in another transaction):
+        this one passes over it without waiting; a rep's own hold is still theirs."""
+        Holds = self.env["cold.call.hold"]
+        Holds.create(
+            {
+                "partner_id": self.charlie.id,
+                "user_id": self.rep.id,
+                "expires_at": fields.Datetime.now() + timedelta(minutes=5),
+            }
+        )
+        with db_connect(self.env.cr.dbname).cursor() as other:
+            for partner in (self.alpha, self.charlie):
+                other.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", HOLD_LOCK, partner.id))
+                self.assertTrue(other.fetchone()[0])
+            result = self.dialer(self.rep).get_page(self.shared_filter.id, 1, 25, open_first=True)
+            self.assertEqual(result["current"]["contact"]["id"], self.bravo.id)
+            self.assertEqual(result["skipped"], [{"id": self.alpha.id, "reason": "held", "held_by": ""}])
+            self.assertFalse(self.hold(self.alpha))
+            opened = self.dialer(self.rep).open_contact([self.charlie.id])["current"]
+            self.assertEqual(opened["contact"]["id"], self.charlie.id, "their own hold")
+            other.rollback()
+        opened = self.dialer(self.rep_two).open_contact([self.alpha.id])["current"]
+        self.assertEqual(opened["contact"]["id"], self.alpha.id, "free once that request ended")
+
+    def test_a_contact_taken_since_the_request_began_is_passed_over(self):
+        """A hold committed by another rep after this transaction's snapshot fails to serialize:
+        the contact is passed over instead of the request failing. (Committed rows only: the
+        other transaction cannot wait for this one's contacts and users.)"""
+        Holds = self.env["cold.call.hold"]
+        partner = self.env.ref("base.partner_root")
+        self.assertFalse(Holds._active_by_partner([partner.id]))  # the snapshot is taken
+        with db_connect(self.env.cr.dbname).cursor() as other:
+            other.execute(
+                """INSERT INTO cold_call_hold (partner_id, user_id, expires_at, logged, company_id)
+                   VALUES (%s, %s, now() AT TIME ZONE 'UTC' + interval '1 hour', FALSE, %s) RETURNING id""",
+                (partner.id, self.env.ref("base.user_admin").id, self.env.ref("base.main_company").id),
+            )
+            hold_id = other.fetchone()[0]
+            other.commit()
+            try:
+                self.assertFalse(Holds.with_user(self.rep)._acquire(partner.id))
+                self.assertTrue(Holds.with_user(self.rep)._acquire(self.alpha.id), "the request goes on")
+            finally:
+                other.execute("DELETE FROM cold_call_hold WHERE id = %s", (hold_id,))
+                other.commit()
 
     def test_a_held_contact_cannot_be_opened_nor_logged_over_by_another_hold(self):
         self.dialer(self.rep).open_contact([self.alpha.id])
