@@ -19,6 +19,7 @@ OPERATIONS = (("read", "r"), ("write", "w"), ("create", "c"), ("unlink", "u"))
 # A sample call of each method the suite adds, run as each role: (model, method) -> f(env, fixtures).
 CALLS = {
     ("cold.call.dashboard", "get_data"): lambda env, f: env["cold.call.dashboard"].get_data(),
+    ("cold.call.dashboard", "get_lists_left"): lambda env, f: env["cold.call.dashboard"].get_lists_left(),
     ("cold.call.dialer", "get_filters"): lambda env, f: env["cold.call.dialer"].get_filters(),
     ("cold.call.dialer", "get_counts"): lambda env, f: env["cold.call.dialer"].get_counts(),
     ("cold.call.dialer", "get_preview"): lambda env, f: env["cold.call.dialer"].get_preview("never_called"),
