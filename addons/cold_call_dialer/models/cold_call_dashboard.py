@@ -155,6 +155,7 @@ class ColdCallDashboard(models.AbstractModel):
         hour in UTC, then placed in the user's hours: every time zone's offset is a multiple of a
         quarter hour, and no call is converted on its own."""
         Log = self.env["cold.call.log"]
+        Log.flush_model()
         query = Log._search(domain)
         self.env.cr.execute(
             SQL(

@@ -185,9 +185,9 @@ class McubeEvent(models.Model):
     @api.model
     def _accept(self, values):
         """Store an event with ``values`` as create() would (stored fields with their defaults,
-        log columns; events are evidence: no create() override applies) and make sure its batch
-        has a job; empty when that delivery is stored already. The accept path's one statement:
-        the INSERT with the lock of the batch's waiting job, which then sees this event."""
+        log columns, the count of its state) and make sure its batch has a job; empty when that
+        delivery is stored already. The accept path's one statement: the INSERT with the lock of
+        the batch's waiting job, which then sees this event (and the insert of its count)."""
         missing = [f for f in self._fields.values() if f.store and f.default and f.name not in values]
         values = {**{field.name: field.default(self) for field in missing}, **values}
         now = fields.Datetime.now()
