@@ -186,8 +186,8 @@ class McubeEvent(models.Model):
     def _accept(self, values):
         """Store an event with ``values`` as create() would (stored fields with their defaults,
         log columns, the count of its state) and make sure its batch has a job; empty when that
-        delivery is stored already. The accept path's one statement: the INSERT with the lock of
-        the batch's waiting job, which then sees this event (and the insert of its count)."""
+        delivery is stored already. The accept path's one statement: the INSERT, its count, and
+        the lock of the batch's waiting job, which then sees this event."""
         missing = [f for f in self._fields.values() if f.store and f.default and f.name not in values]
         values = {**{field.name: field.default(self) for field in missing}, **values}
         now = fields.Datetime.now()
@@ -201,18 +201,19 @@ class McubeEvent(models.Model):
                     INSERT INTO mcube_event (%s) VALUES %s
                     ON CONFLICT (call_id, phase, delivery) DO NOTHING
                     RETURNING id
-                )
+                ), counted AS (%s)
                 SELECT inserted.id, (%s) FROM inserted
                 """,
                 SQL(", ").join(SQL.identifier(fname) for fname in columns),
                 row,
+                self.env["mcube.metric"]._count_rows_sql(
+                    f"mcube_events_{values['state']}", values["company_id"], "inserted"
+                ),
                 self._waiting_batch_job(values["company_id"], values["batch"]),
             ),
             log_exceptions=False,  # a conflict with the runner is replayed by Odoo like any other
         )
         event_id, waiting_job_id = self.env.cr.fetchone() or (None, None)
-        if event_id:
-            self.env["mcube.metric"]._add(f"mcube_events_{values['state']}", values["company_id"])
         if event_id and not waiting_job_id:
             self._enqueue_batch_job(values["company_id"], values["batch"])
         return self.browse(event_id or ())
