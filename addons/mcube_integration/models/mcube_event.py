@@ -34,9 +34,9 @@ DELIVERY_FIELDS = frozenset(
 # A dropped connection, a shutdown (57P01), a cancelled query (57014), a lock or serialization
 # conflict, a row another job inserted meanwhile (23505): the database, not the event, is at fault.
 TRANSIENT_ERRORS = (psycopg2.OperationalError, psycopg2.InterfaceError, UniqueViolation, RetryableJobError)
-# The states whose events are counted as they enter and leave them (mcube_events_<state> in
-# mcube_metric): the backlog and the failed events, read by every scrape without counting rows.
-COUNTED_STATES = ("pending", "failed")
+# The states whose events are counted as they enter and leave them, with their counters in
+# mcube_metric: the backlog and the failed events, read by every scrape without counting rows.
+STATE_COUNTERS = {"pending": "mcube_events_pending", "failed": "mcube_events_failed"}
 
 
 class McubeEvent(models.Model):
@@ -148,11 +148,11 @@ class McubeEvent(models.Model):
         return result
 
     def _state_counts(self, sign=1):
-        """{(counter, labels, company id): sign x events} of the events in a COUNTED_STATES state."""
+        """{(counter, labels, company id): sign x events} of the events in a counted state."""
         counts = Counter()
         for event in self:
-            if event.state in COUNTED_STATES:
-                counts[(f"mcube_events_{event.state}", "", event.company_id.id)] += sign
+            if event.state in STATE_COUNTERS:
+                counts[(STATE_COUNTERS[event.state], "", event.company_id.id)] += sign
         return counts
 
     @api.model
@@ -207,7 +207,7 @@ class McubeEvent(models.Model):
                 SQL(", ").join(SQL.identifier(fname) for fname in columns),
                 row,
                 self.env["mcube.metric"]._count_rows_sql(
-                    f"mcube_events_{values['state']}", values["company_id"], "inserted"
+                    STATE_COUNTERS[values["state"]], values["company_id"], "inserted"
                 ),
                 self._waiting_batch_job(values["company_id"], values["batch"]),
             ),
@@ -416,7 +416,7 @@ class McubeEvent(models.Model):
     def _backlog(self, company_ids):
         """{company id: {"pending": events, "oldest": when the oldest of them arrived, or None,
         "failed": events}}: the counters, and the first entry of the pending events' index."""
-        counts = self.env["mcube.metric"]._sums([f"mcube_events_{state}" for state in COUNTED_STATES])
+        counts = self.env["mcube.metric"]._sums(STATE_COUNTERS.values())
         self.env.cr.execute(
             SQL(
                 """SELECT company.id, (SELECT MIN(received_at) FROM mcube_event
@@ -428,7 +428,7 @@ class McubeEvent(models.Model):
         return {
             company_id: {
                 "oldest": oldest,
-                **{state: int(counts[(f"mcube_events_{state}", "", company_id)]) for state in COUNTED_STATES},
+                **{state: int(counts[(name, "", company_id)]) for state, name in STATE_COUNTERS.items()},
             }
             for company_id, oldest in self.env.cr.fetchall()
         }
@@ -440,13 +440,14 @@ class McubeEvent(models.Model):
         every change commits with its count; run by the MCUBE cron and on upgrade."""
         self.env.cr.execute(
             SQL(
-                """SELECT 'mcube_events_' || state, company_id, COUNT(*) FROM mcube_event
-                    WHERE state IN %s GROUP BY 1, 2""",
-                COUNTED_STATES,
+                "SELECT state, company_id, COUNT(*) FROM mcube_event WHERE state IN %s GROUP BY 1, 2",
+                tuple(STATE_COUNTERS),
             )
         )
-        corrections = Counter({(name, "", company_id): count for name, company_id, count in self.env.cr.fetchall()})
-        corrections.subtract(self.env["mcube.metric"]._sums([f"mcube_events_{state}" for state in COUNTED_STATES]))
+        corrections = Counter(
+            {(STATE_COUNTERS[state], "", company_id): count for state, company_id, count in self.env.cr.fetchall()}
+        )
+        corrections.subtract(self.env["mcube.metric"]._sums(STATE_COUNTERS.values()))
         self.env["mcube.metric"]._add_many(corrections)
 
     @api.model
