@@ -196,6 +196,25 @@ def snapshot(db, addons, path, has_bridge, has_batches, log_fields=None):
     return json.loads(path.read_text())
 
 
+def indexes(db):
+    """{index name: its definition} of every index of the database's tables."""
+    lines = subprocess.run(
+        [
+            "psql",
+            "-d",
+            db,
+            "-AtF",
+            "\t",
+            "-c",
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.splitlines()
+    return dict(line.split("\t", 1) for line in lines)
+
+
 def use_the_release(server, rpc, has_bridge):
     """What a team did with the release: settings, outcome edits, calls and MCUBE events."""
     settings = {
@@ -296,6 +315,8 @@ def test_an_earlier_release_upgrades_with_nothing_lost(release, odoo_db, tmp_pat
     # The upgraded database has the modules a new install has: the bridge, the phone module.
     fresh = snapshot(odoo_db, ROOT / "addons", tmp_path / "fresh.json", True, True)["modules"]
     assert after.pop("modules") == fresh == dict.fromkeys(SUITE, "installed")
+    # and its indexes: none that the code dropped is left behind, none that it adds is missing
+    assert indexes(db) == indexes(odoo_db)
     before.pop("modules")
     # Each outcome keeps its label, order and meaning; flags the release did not have take
     # their defaults. A deleted option's calls keep their outcome, archived with its last label.

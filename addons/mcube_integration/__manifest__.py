@@ -1,6 +1,6 @@
 {
     "name": "MCUBE Call Tracking",
-    "version": "17.0.2.4.0",
+    "version": "17.0.2.5.0",
     "category": "Sales/CRM",
     "summary": "Turn MCUBE call events into CRM leads and call records",
     "author": "Cold Call Suite",

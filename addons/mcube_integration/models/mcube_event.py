@@ -75,12 +75,12 @@ class McubeEvent(models.Model):
         default=lambda self: self.env.company,
         help="The company whose MCUBE account sent the event (its webhook token).",
     )
+    # indexed where pending or failed only (init): almost every event is done
     state = fields.Selection(
         [("pending", "Pending"), ("done", "Done"), ("failed", "Failed")],
         default="pending",
         required=True,
         readonly=True,
-        index=True,
     )
     attempts = fields.Integer(default=0, readonly=True, help="Processing runs that ended (done or failed).")
     auto_retries = fields.Integer(
@@ -105,14 +105,23 @@ class McubeEvent(models.Model):
     ]
 
     def init(self):
-        """The backlog (pending events of a company, oldest first) read from this index alone:
-        the scrape, the health card and the alert ask for it every few seconds."""
+        """The events waiting (per company, oldest first: the scrape, the health card and the alert
+        ask for it every few seconds) and those failed (the health card's recent failures) read from
+        indexes of their own rows only. The state has no index of every row: a planner that has not
+        seen a backlog grow (statistics from before it) took that one and read the whole backlog."""
         tools.create_index(
             self.env.cr,
             "mcube_event_pending_idx",
             self._table,
             ["company_id", "received_at"],
             where="state = 'pending'",
+        )
+        tools.create_index(
+            self.env.cr,
+            "mcube_event_failed_idx",
+            self._table,
+            ["company_id", "write_date"],
+            where="state = 'failed'",
         )
 
     @api.depends("call_id", "phase", "delivery")
