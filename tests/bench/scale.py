@@ -649,7 +649,9 @@ def report_lines(scale, today, args, dialer_actions, dialer_budgets):
     reps = scale["reps"]
     pages = reps["pages"]
     lines += [
-        table(["data", "refresh", "n", "p50_ms", "p95_ms", "budget_p95_ms", "met", "queries"], rows),
+        table(
+            ["data", "refresh", "n", "p50_ms", "p95_ms", "budget_p95_ms", "met", "queries", "first_on_workers_ms"], rows
+        ),
         "",
         f"### {args.reps} reps working one shared list at once for {args.reps_minutes:g} min, at {big}",
         "",
