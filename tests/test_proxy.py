@@ -219,15 +219,17 @@ def test_the_allow_list_sees_the_address_nginx_saw_not_a_forged_one(cluster, all
 
 def test_a_request_without_host_does_not_pass_for_the_proxy(cluster, allow_list):
     """nginx sets X-Forwarded-Host from the client's Host header, and Odoo 17 applies X-Forwarded-For only when
-    X-Forwarded-Host is there: an HTTP/1.0 request without Host reaches Odoo as if from the proxy (127.0.0.1).
-    With the proxy's address on the allow-list it must still not get in (Odoo 17 refuses a request without
-    Host: it reads the database from it)."""
+    X-Forwarded-Host is there: an HTTP/1.0 request without Host would reach Odoo as if from the proxy (127.0.0.1).
+    With the proxy's address on the allow-list it must still not get in: nginx refuses it, as it refuses an
+    HTTP/1.1 request without Host, and Odoo never sees it."""
     allow_list("127.0.0.1/32")
     callid = f"NOHOST-{uuid.uuid4().hex[:10]}"
     headers = ["Content-Type: application/json", f"X-MCUBE-Token: {cluster.token}"]
     body = json.dumps(event(callid)).encode()
+    seen = [requests_to(node, "/mcube/webhook") for node in (cluster.a, cluster.b)]
     status, _ = raw_request(cluster.nginx.port, "POST", "/mcube/webhook", headers, body, CLIENT, host=False)
-    assert status not in (200, 202)
+    assert status == 400
+    assert [requests_to(node, "/mcube/webhook") for node in (cluster.a, cluster.b)] == seen
     assert not cluster.admin.call("mcube.event", "search_count", [("call_id", "=", callid)])
 
 
